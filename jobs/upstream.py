@@ -1,0 +1,213 @@
+"""The music API client: submit, status, download. Nothing else in the app speaks HTTP to a generator.
+
+The same client talks to the hosted API (https://api.aimlapi.com) and to our own local generation
+service (localgen/), which answers the same contract. Every failure becomes one of a few named
+errors carrying a sentence a person can act on; `transient` says whether trying again may help.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+GENERATE_PATH = "/v2/generate/audio"
+WORKING_STATUSES = ("queued", "generating", "waiting")
+
+
+class UpstreamError(Exception):
+    transient = False
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class InputRejected(UpstreamError):
+    pass
+
+
+class AuthFailed(UpstreamError):
+    pass
+
+
+class RateLimited(UpstreamError):
+    transient = True
+
+    def __init__(self, message, retry_after=None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(UpstreamError):
+    transient = True
+
+
+class TimedOut(UpstreamError):
+    transient = True
+
+
+class OutcomeUnknown(UpstreamError):
+    """The request may have reached the upstream, so sending it again could pay twice."""
+
+
+class MalformedAnswer(UpstreamError):
+    pass
+
+
+class TooLarge(UpstreamError):
+    pass
+
+
+@dataclass(frozen=True)
+class GenerationStatus:
+    generation_id: str
+    status: str
+    audio_url: str | None
+    error: str | None
+
+    @property
+    def is_working(self):
+        return self.status in WORKING_STATUSES
+
+
+class MusicApiClient:
+    def __init__(self, base_url, api_key, model, connect_timeout=5, read_timeout=30):
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.model = model
+        self.timeout = (connect_timeout, read_timeout)
+        self.session = requests.Session()
+
+    @classmethod
+    def from_settings(cls):
+        return cls(
+            settings.MUSICGEN_API_BASE_URL,
+            settings.MUSICGEN_API_KEY,
+            settings.MUSICGEN_API_MODEL,
+            settings.MUSICGEN_API_CONNECT_TIMEOUT,
+            settings.MUSICGEN_API_READ_TIMEOUT,
+        )
+
+    def submit(self, *, prompt, reference_audio_url):
+        """Start a generation; return its id. A read timeout raises OutcomeUnknown, never TimedOut."""
+        body = {"model": self.model, "prompt": prompt, "reference_audio_url": reference_audio_url}
+        try:
+            response = self._request("POST", json=body)
+        except TimedOut as exc:
+            raise OutcomeUnknown(
+                "The generator did not answer in time after the job was sent, so it may or may not have "
+                "started it. It was not sent again to avoid paying twice; retry the job to send it again."
+            ) from exc
+        answer = self._json(response)
+        generation_id = answer.get("id")
+        if not isinstance(generation_id, str) or not generation_id:
+            raise MalformedAnswer("The generator accepted the job but its answer had no generation id.")
+        return generation_id
+
+    def status(self, generation_id):
+        response = self._request("GET", params={"generation_id": generation_id})
+        answer = self._json(response)
+        status = answer.get("status")
+        if not isinstance(status, str):
+            raise MalformedAnswer("The generator's status answer had no status.")
+        audio_file = answer.get("audio_file") or {}
+        audio_url = audio_file.get("url") if isinstance(audio_file, dict) else None
+        if status == "completed" and not audio_url:
+            raise MalformedAnswer("The generator said the song is complete but gave no audio URL.")
+        return GenerationStatus(generation_id, status, audio_url, _error_text(answer.get("error")))
+
+    def download(self, url, destination, *, max_bytes):
+        """Stream the song at `url` into the open binary file `destination`; return the byte count."""
+        try:
+            with self.session.get(url, stream=True, timeout=self.timeout) as response:
+                if response.status_code != 200:
+                    raise Unavailable(f"The song could not be fetched from the generator (HTTP {response.status_code}).")
+                written = 0
+                for chunk in response.iter_content(chunk_size=64 * 1024):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise TooLarge(f"The generated song is larger than {max_bytes // 1_000_000} MB.")
+                    destination.write(chunk)
+                return written
+        except requests.Timeout:
+            raise TimedOut("The generator took too long to send the song.") from None
+        except requests.ConnectionError:
+            raise Unavailable("The song's download was cut off; it will be tried again.") from None
+
+    def _request(self, method, **kwargs):
+        headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
+        try:
+            response = self.session.request(
+                method, self.base_url + GENERATE_PATH, headers=headers, timeout=self.timeout, **kwargs
+            )
+        except requests.ConnectTimeout:
+            raise Unavailable("The generator could not be reached (the connection timed out).") from None
+        except requests.Timeout:
+            raise TimedOut("The generator did not answer in time.") from None
+        except requests.ConnectionError:
+            raise Unavailable("The generator could not be reached (connection refused or reset).") from None
+        _raise_for_status(response)
+        return response
+
+    @staticmethod
+    def _json(response):
+        try:
+            answer = response.json()
+        except ValueError:
+            raise MalformedAnswer(
+                f"The generator answered with something that is not JSON (HTTP {response.status_code})."
+            ) from None
+        if not isinstance(answer, dict):
+            raise MalformedAnswer("The generator answered with JSON that is not an object.")
+        return answer
+
+
+def _raise_for_status(response):
+    code = response.status_code
+    if code < 400:
+        return
+    detail = _answer_detail(response)
+    if code in (401, 403):
+        raise AuthFailed(
+            "The generator refused the API key (HTTP %d). Check MUSICGEN_API_KEY; this job can be retried "
+            "once it is fixed." % code
+        )
+    if code == 429:
+        raise RateLimited(
+            "The generator is rate limiting requests; the job will be tried again shortly.",
+            retry_after=_retry_after_seconds(response),
+        )
+    if code >= 500:
+        raise Unavailable(f"The generator is unavailable (HTTP {code}){': ' + detail if detail else ''}.")
+    raise InputRejected(f"The generator rejected the job: {detail or f'HTTP {code}'}")
+
+
+def _answer_detail(response):
+    try:
+        answer = response.json()
+    except ValueError:
+        return response.text[:300].strip()
+    if isinstance(answer, dict):
+        for key in ("error", "message", "detail"):
+            if answer.get(key):
+                return _error_text(answer[key])
+    return str(answer)[:300]
+
+
+def _error_text(error):
+    if error is None or error == "":
+        return None
+    if isinstance(error, dict):
+        return str(error.get("message") or error.get("detail") or error)[:1000]
+    return str(error)[:1000]
+
+
+def _retry_after_seconds(response):
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0, int(float(value)))
+    except ValueError:
+        return None

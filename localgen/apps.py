@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LocalgenConfig(AppConfig):
+    name = "localgen"
+    verbose_name = "Local generation service"

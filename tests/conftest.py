@@ -1,0 +1,94 @@
+"""Fixtures that start real parts once per session: Celery workers on a Redis db of their own.
+
+The workers are child processes pointed at the test database, so they see what a test commits
+(tests that use them need `transactional_db`, which `live_server` implies).
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from tests.factories import UserFactory
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+WORKER_LOG_DIR = Path(os.environ["MUSICGEN_VAR_DIR"]) / "worker-logs"
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner")
+
+
+@pytest.fixture
+def teammate(db):
+    return UserFactory(username="teammate")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")
+
+
+def _worker_env(live_server_url):
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        MUSICGEN_API_BASE_URL=live_server_url,
+        MUSICGEN_PUBLIC_BASE_URL=live_server_url,
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        PYTHONPATH=str(PROJECT_DIR),
+    )
+    return env
+
+
+def _start_worker(name, queues, concurrency, env):
+    WORKER_LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = open(WORKER_LOG_DIR / f"{name}.log", "ab")
+    command = [
+        sys.executable, "-m", "celery", "-A", "musicgen", "worker", "-n", f"{name}@%h", "-Q", queues,
+        "-c", str(concurrency), "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _wait_until_ready(names, processes, timeout=60):
+    from musicgen.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"a Celery worker exited with {process.returncode}; see {WORKER_LOG_DIR}")
+        answered = {name for reply in app.control.ping(timeout=0.5) for name in reply}
+        if all(any(a.startswith(f"{n}@") for a in answered) for n in names):
+            return
+    raise RuntimeError(f"Celery workers did not answer within {timeout} s; see {WORKER_LOG_DIR}")
+
+
+@pytest.fixture(scope="session")
+def celery_workers(live_server, django_db_setup, django_db_blocker):
+    """An app worker (queue "default") and an engine worker (queue "engine"), as in production."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    with django_db_blocker.unblock():
+        env = _worker_env(live_server.url)
+    workers = {"app": ("default", 2), "engine": ("engine", 1)}
+    processes = [_start_worker(name, queues, concurrency, env) for name, (queues, concurrency) in workers.items()]
+    try:
+        _wait_until_ready(workers, processes)
+        yield live_server
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

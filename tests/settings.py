@@ -1,0 +1,18 @@
+"""Settings for the test suite: the app's own settings, pointed at PostgreSQL and a Redis db of its own.
+
+Values go through os.environ so that the Celery workers the tests start (child processes) see the same.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/musicgen")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("MUSICGEN_VAR_DIR", tempfile.mkdtemp(prefix="musicgen-test-"))
+os.environ.setdefault("MUSICGEN_API_KEY", "mg_test_app_key_for_the_local_service")
+# Playwright's sync API runs an event loop in the test thread; Django's test database set-up is sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from musicgen.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
