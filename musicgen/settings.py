@@ -114,6 +114,9 @@ DATABASES = {
         conn_max_age=envint("MUSICGEN_DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, two workers and beat share one SQLite file: take the write lock up front and wait for it.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -183,6 +186,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("MUSICGEN_BROKER_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A step that overruns is stopped softly (and the job marked failed) before the hard kill.
+CELERY_TASK_SOFT_TIME_LIMIT = envint("MUSICGEN_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
 
 # --- the music API: the hosted one, or by default this server's own local generation service ---
 MUSICGEN_API_BASE_URL = envstr("MUSICGEN_API_BASE_URL", PUBLIC_BASE_URL).rstrip("/")

@@ -1,0 +1,70 @@
+# musicgen: `make run` brings the whole app up on embedded defaults; `make test` runs every test.
+# Both install what they need first (venv, Python and Debian packages, front-end files, Redis).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the engine renders and sings with (SoundFont synthesis, fallback voice).
+ENGINE_APT_PACKAGES := fluidsynth fluid-soundfont-gm espeak-ng
+# Debian's Chromium, driven by Playwright in the browser tests (Playwright's own download cannot work here).
+BROWSER_APT_PACKAGES := chromium chromium-driver
+VENDOR := static/vendor
+
+.PHONY: run test install system-packages browser-packages vendor redis postgres migrate app-key user bench clean
+
+run: install redis migrate app-key
+	@echo
+	@echo "  musicgen is starting at http://127.0.0.1:8000"
+	@echo "  No login yet? In another terminal:  make user   (or: $(BIN)/python manage.py createsuperuser)"
+	@echo "  Ctrl-C stops the web server, both workers and beat."
+	@echo
+	$(BIN)/honcho start -f Procfile
+
+test: install browser-packages redis postgres
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed system-packages vendor
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+system-packages:
+	@./bin/ensure-apt-packages $(ENGINE_APT_PACKAGES)
+
+browser-packages:
+	@./bin/ensure-apt-packages $(BROWSER_APT_PACKAGES)
+
+# Front-end libraries come from the npm registry at build time and are served from static/vendor.
+vendor: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/wavesurfer.js/dist/wavesurfer.min.js $(VENDOR)/
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
+	touch $@
+
+redis:
+	@./bin/ensure-redis
+
+postgres:
+	@./bin/ensure-postgres
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+app-key: migrate
+	@$(BIN)/python manage.py create_generation_key app --key-file var/localgen-app.key >/dev/null
+	@echo "Local generation service key: var/localgen-app.key"
+
+user: install migrate
+	$(BIN)/python manage.py createsuperuser
+
+bench: install
+	$(BIN)/python bench/engine_quality.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles
