@@ -1,1 +1,9 @@
-urlpatterns = []
+from django.urls import path
+
+from localgen import views
+
+app_name = "localgen"
+urlpatterns = [
+    path("v2/generate/audio", views.generate_audio, name="generate_audio"),
+    path("v2/generate/files/<str:token>/", views.audio_file, name="audio_file"),
+]

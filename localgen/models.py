@@ -1,0 +1,63 @@
+"""The local generation service's records: API keys and the generations made with them.
+
+A Generation moves queued -> generating -> completed | error (see localgen/flow.py, which holds
+every transition). The database, not Celery, is the truth about each generation.
+"""
+
+import uuid
+
+from django.db import models
+
+
+class GenerationKey(models.Model):
+    """An API key for /v2/generate/audio. Only a lookup prefix and the SHA-256 of the key are kept."""
+
+    name = models.CharField(max_length=100, help_text="Who or what uses this key.")
+    prefix = models.CharField(max_length=12, db_index=True, help_text="The key's first characters, to find it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+
+def audio_file_key(generation, filename):
+    """Object key chosen by the server: one per generation, never a name from the request."""
+    return f"generations/{generation.id}.mp3"
+
+
+class Generation(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        GENERATING = "generating", "Generating"
+        COMPLETED = "completed", "Completed"
+        ERROR = "error", "Error"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # random: unguessable
+    key = models.ForeignKey(GenerationKey, on_delete=models.CASCADE, related_name="generations")
+    prompt = models.TextField()
+    reference_audio_url = models.URLField(max_length=2000)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    audio_file = models.FileField(upload_to=audio_file_key, max_length=255, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    song_duration = models.FloatField(null=True, blank=True, help_text="Seconds, as the engine reported.")
+    timings = models.JSONField(null=True, blank=True, help_text="The engine's time per stage, in seconds.")
+    analysis = models.JSONField(null=True, blank=True, help_text="What the engine measured in the reference.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "started_at"], name="generation_status_started")]
+
+    def __str__(self):
+        return f"generation {self.id} ({self.status})"
+
+    @property
+    def seed(self):
+        """The engine's seed: fixed per generation, so a re-run of the same generation sounds the same."""
+        return self.id.int % 2**32
