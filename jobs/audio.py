@@ -106,7 +106,7 @@ def _decode(uploaded_file, audio_format):
         source = source.file
     frames = 0
     try:
-        with soundfile.SoundFile(source, format=audio_format.upper()) as decoder:
+        with soundfile.SoundFile(source) as decoder:
             for block in decoder.blocks(blocksize=DECODE_BLOCK_FRAMES, dtype="float32"):
                 frames += len(block)
             return frames, decoder.samplerate, decoder.channels
@@ -132,4 +132,6 @@ def _check_duration(duration):
 
 def _minutes(seconds):
     whole_minutes, rest = divmod(round(seconds), 60)
+    if not whole_minutes:
+        return f"{rest} s"
     return f"{whole_minutes} min {rest:02d} s" if rest else f"{whole_minutes} min"

@@ -262,7 +262,9 @@ def reconcile():
 
 
 def schedule(step, job_id, *args, countdown=None):
-    celery_app.send_task(f"jobs.tasks.{step}", args=[str(job_id), *args], countdown=countdown)
+    celery_app.send_task(
+        f"jobs.tasks.{step}", args=[str(job_id), *args], countdown=countdown, queue=settings.MUSICGEN_APP_QUEUE
+    )
 
 
 def _poll_delay(poll_number):

@@ -210,6 +210,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- a job's timing ---
+# The queue the app's own steps (submit, poll, download) are sent to; the app worker consumes it.
+MUSICGEN_APP_QUEUE = envstr("MUSICGEN_APP_QUEUE", "default")
 MUSICGEN_JOB_DEADLINE_SECONDS = envint("MUSICGEN_JOB_DEADLINE_SECONDS", 600)
 MUSICGEN_POLL_FIRST_DELAY = envint("MUSICGEN_POLL_FIRST_DELAY", 2)
 MUSICGEN_POLL_MAX_DELAY = envint("MUSICGEN_POLL_MAX_DELAY", 15)
