@@ -63,6 +63,15 @@ def fail(job_id, reason, *, from_statuses):
     return moved
 
 
+def step_overran(job_id):
+    """A worker step ran past its time limit and was stopped."""
+    fail(
+        job_id,
+        "A worker took too long on this job and stopped it; retry the job.",
+        from_statuses=(S.SUBMITTING, S.GENERATING, S.DOWNLOADING),
+    )
+
+
 # --- what people do -----------------------------------------------------------------------------
 
 

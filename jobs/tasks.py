@@ -1,23 +1,32 @@
 """Celery tasks: thin, ids only, safe to run twice. The logic lives in jobs/flow.py."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from jobs import flow
 
 
+def _run_step(step, job_id, *args):
+    # A step killed by the hard time limit would leave its job looking busy; the soft limit lets us say why.
+    try:
+        step(job_id, *args)
+    except SoftTimeLimitExceeded:
+        flow.step_overran(job_id)
+
+
 @shared_task(name="jobs.tasks.submit")
 def submit(job_id):
-    flow.submit_step(job_id)
+    _run_step(flow.submit_step, job_id)
 
 
 @shared_task(name="jobs.tasks.poll")
 def poll(job_id, poll_number):
-    flow.poll_step(job_id, poll_number)
+    _run_step(flow.poll_step, job_id, poll_number)
 
 
 @shared_task(name="jobs.tasks.download")
 def download(job_id):
-    flow.download_step(job_id)
+    _run_step(flow.download_step, job_id)
 
 
 @shared_task(name="jobs.tasks.reconcile")
