@@ -1,0 +1,147 @@
+"""How a generation ends when the render task runs: every failure leaves it in "error" with a reason.
+
+The engine is replaced by a stub only to make it fail in chosen ways; the real engine renders in
+test_end_to_end.py.
+"""
+
+from datetime import timedelta
+
+import engine
+import pytest
+import requests
+import responses
+from celery.exceptions import SoftTimeLimitExceeded
+from django.utils import timezone
+
+from localgen import flow
+from localgen.models import Generation
+
+REFERENCE_URL = "https://files.example/reference.mp3"
+
+
+@pytest.fixture
+def generation(app_key):
+    return Generation.objects.create(key=app_key[0], prompt="One line", reference_audio_url=REFERENCE_URL)
+
+
+@pytest.fixture
+def reference_served():
+    with responses.RequestsMock() as served:
+        served.get(REFERENCE_URL, body=b"RIFF....WAVE")
+        yield served
+
+
+def engine_raising(error):
+    def render(reference_path, lyrics, seed, out_path, stems_dir=None):
+        raise error
+
+    return render
+
+
+def test_a_generation_claimed_by_another_run_is_left_alone(generation, monkeypatch):
+    Generation.objects.filter(id=generation.id).update(status="generating", started_at=timezone.now())
+    monkeypatch.setattr(engine, "render", engine_raising(AssertionError("rendered twice")), raising=False)
+
+    flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert generation.status == "generating"
+
+
+def test_a_finished_generation_is_not_rendered_again(generation, monkeypatch):
+    Generation.objects.filter(id=generation.id).update(status="completed")
+    monkeypatch.setattr(engine, "render", engine_raising(AssertionError("rendered twice")), raising=False)
+
+    flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert generation.status == "completed"
+
+
+def test_an_unreachable_reference_ends_in_error_saying_so(generation):
+    with responses.RequestsMock() as served:
+        served.get(REFERENCE_URL, body=requests.ConnectionError("refused"))
+        flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert generation.status == "error"
+    assert "could not be reached" in generation.error
+    assert generation.started_at and generation.finished_at
+
+
+def test_a_reference_url_answering_404_ends_in_error_with_the_http_status(generation):
+    with responses.RequestsMock() as served:
+        served.get(REFERENCE_URL, status=404)
+        flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert generation.status == "error"
+    assert "HTTP 404" in generation.error
+
+
+def test_a_reference_over_the_size_limit_ends_in_error_naming_the_limit(generation, settings):
+    settings.LOCALGEN_REFERENCE_MAX_MB = 1
+    with responses.RequestsMock() as served:
+        served.get(REFERENCE_URL, body=b"x" * 1_500_000, auto_calculate_content_length=False)
+        flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert generation.status == "error"
+    assert "larger than 1 MB" in generation.error
+
+
+def test_the_engines_refusal_is_the_error_as_a_sentence(generation, reference_served, monkeypatch):
+    refusal = engine.ReferenceTooShort("the reference is 10.0 s long; it must be longer than 15 s")
+    monkeypatch.setattr(engine, "render", engine_raising(refusal), raising=False)
+
+    flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert generation.status == "error"
+    assert generation.error == "The reference is 10.0 s long; it must be longer than 15 s."
+
+
+def test_a_render_past_the_soft_time_limit_ends_in_error(generation, reference_served, monkeypatch):
+    monkeypatch.setattr(engine, "render", engine_raising(SoftTimeLimitExceeded()), raising=False)
+
+    flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert generation.status == "error"
+    assert "took longer than" in generation.error
+
+
+def test_an_unexpected_crash_ends_in_error_instead_of_staying_generating(generation, reference_served, monkeypatch):
+    monkeypatch.setattr(engine, "render", engine_raising(ZeroDivisionError("bug")), raising=False)
+
+    flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert generation.status == "error"
+    assert "internal error" in generation.error
+    assert "bug" not in generation.error
+
+
+def test_the_seed_is_fixed_per_generation_and_differs_between_generations(generation, app_key):
+    other = Generation.objects.create(key=app_key[0], prompt="x", reference_audio_url=REFERENCE_URL)
+
+    assert generation.seed == Generation.objects.get(id=generation.id).seed
+    assert generation.seed != other.seed
+    assert 0 <= generation.seed < 2**32
+
+
+def test_sweep_fails_a_generation_whose_worker_died_mid_render(generation):
+    long_ago = timezone.now() - flow.STALE_AFTER - timedelta(minutes=1)
+    Generation.objects.filter(id=generation.id).update(status="generating", started_at=long_ago)
+
+    assert flow.sweep_stale() == 1
+
+    generation.refresh_from_db()
+    assert generation.status == "error"
+    assert "stopped unexpectedly" in generation.error
+
+
+def test_sweep_leaves_a_render_within_its_time_limit_alone(generation):
+    Generation.objects.filter(id=generation.id).update(status="generating", started_at=timezone.now())
+
+    assert flow.sweep_stale() == 0
