@@ -1,0 +1,23 @@
+# Production image for every musicgen process (web, worker, engine worker, beat); see docker-compose.yml.
+FROM node:20-bookworm-slim AS static
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 MUSICGEN_DEBUG=false
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fluidsynth fluid-soundfont-gm espeak-ng \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+COPY --from=static /build/node_modules/htmx.org/dist/htmx.min.js static/vendor/
+COPY --from=static /build/node_modules/wavesurfer.js/dist/wavesurfer.min.js static/vendor/
+COPY --from=static /build/node_modules/@picocss/pico/css/pico.min.css static/vendor/
+RUN MUSICGEN_SECRET_KEY=build-only python manage.py collectstatic --no-input
+RUN useradd --create-home musicgen && mkdir -p var && chown musicgen var
+USER musicgen
+EXPOSE 8000
+CMD ["gunicorn", "musicgen.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
