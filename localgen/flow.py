@@ -22,7 +22,6 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-import engine
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files import File
 from django.db import transaction
@@ -36,7 +35,7 @@ logger = logging.getLogger(__name__)
 S = Generation.Status
 
 # A render that takes longer is stopped (soft limit) and its generation failed with a reason.
-RENDER_SOFT_TIME_LIMIT = 900
+RENDER_SOFT_TIME_LIMIT = 600
 RENDER_HARD_TIME_LIMIT = RENDER_SOFT_TIME_LIMIT + 60
 # Past this, no live worker can still be rendering a generation: its worker died.
 STALE_AFTER = timedelta(seconds=RENDER_HARD_TIME_LIMIT + 60)
@@ -57,10 +56,14 @@ def render_step(generation_id):
     )
     if not claimed:
         return
+    # Imported here so that only the engine worker loads the engine and its numeric libraries; the
+    # web process, which imports this module to create generations, never needs them.
+    from engine import EngineError, render
+
     generation = Generation.objects.get(id=generation_id)
     try:
-        _render(generation)
-    except (ReferenceUnavailable, engine.EngineError) as exc:
+        _render(generation, render)
+    except (ReferenceUnavailable, EngineError) as exc:
         _fail(generation_id, _sentence(str(exc)))
     except SoftTimeLimitExceeded:
         minutes = RENDER_SOFT_TIME_LIMIT // 60
@@ -70,13 +73,14 @@ def render_step(generation_id):
         _fail(generation_id, "The song could not be made because of an internal error, which has been logged. Try again.")
 
 
-def _render(generation):
+def _render(generation, render):
+    """Fetch the reference, let the engine sing the prompt over it, store the song, mark it completed."""
     with tempfile.TemporaryDirectory(prefix="localgen-") as workdir:
         reference_path = Path(workdir) / "reference"
         with open(reference_path, "wb") as reference_file:
             fetch_reference(generation.reference_audio_url, reference_file)
         song_path = Path(workdir) / "song.mp3"
-        result = engine.render(str(reference_path), generation.prompt, generation.seed, str(song_path))
+        result = render(str(reference_path), generation.prompt, generation.seed, str(song_path))
         with open(song_path, "rb") as song:
             generation.audio_file.save("song.mp3", File(song), save=False)
     moved = Generation.objects.filter(id=generation.id, status=S.GENERATING).update(
