@@ -13,6 +13,7 @@
   here, so a generation is never left "generating" by a task that raised.
 - generating -> error, by `sweep_stale`: a worker that was killed outright (OOM, SIGKILL, the hard
   time limit) runs no except clause; its generation is found by its old `started_at` and failed.
+  The same sweep sends a long-queued generation to the engine again, in case its message was lost.
 """
 
 import dataclasses
@@ -45,8 +46,12 @@ def generation_create(*, key, prompt, reference_audio_url):
     """Record a queued generation and send it to the engine worker once the row is committed."""
     with transaction.atomic():
         generation = Generation.objects.create(key=key, prompt=prompt, reference_audio_url=reference_audio_url)
-        transaction.on_commit(lambda: celery_app.send_task("localgen.tasks.render_generation", args=[str(generation.id)]))
+        transaction.on_commit(lambda: _send_to_engine(generation.id))
     return generation
+
+
+def _send_to_engine(generation_id):
+    celery_app.send_task("localgen.tasks.render_generation", args=[str(generation_id)])
 
 
 def render_step(generation_id):
@@ -103,14 +108,23 @@ def _fail(generation_id, reason):
 
 
 def sweep_stale():
-    """Fail generations whose worker died mid-render (no except clause ran); return how many."""
-    stale = Generation.objects.filter(status=S.GENERATING, started_at__lt=timezone.now() - STALE_AFTER)
-    return stale.update(
+    """Re-drive generations that stopped moving; return how many were failed and how many re-sent.
+
+    A worker killed mid-render (OOM, SIGKILL, the hard time limit) ran no except clause, so its
+    generation is failed here. A queued generation whose message was lost (a broker restart) is sent
+    again; if its message was only waiting behind other renders, the extra one finds it claimed.
+    """
+    stale_before = timezone.now() - STALE_AFTER
+    failed = Generation.objects.filter(status=S.GENERATING, started_at__lt=stale_before).update(
         status=S.ERROR,
         finished_at=timezone.now(),
         error="The worker making this song stopped unexpectedly (it was restarted or ran out of memory). "
         "Send the generation again.",
     )
+    waiting = Generation.objects.filter(status=S.QUEUED, created_at__lt=stale_before).values_list("id", flat=True)
+    for generation_id in waiting:
+        _send_to_engine(generation_id)
+    return failed, len(waiting)
 
 
 def _sentence(message):

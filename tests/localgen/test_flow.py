@@ -134,7 +134,7 @@ def test_sweep_fails_a_generation_whose_worker_died_mid_render(generation):
     long_ago = timezone.now() - flow.STALE_AFTER - timedelta(minutes=1)
     Generation.objects.filter(id=generation.id).update(status="generating", started_at=long_ago)
 
-    assert flow.sweep_stale() == 1
+    assert flow.sweep_stale() == (1, 0)
 
     generation.refresh_from_db()
     assert generation.status == "error"
@@ -144,4 +144,20 @@ def test_sweep_fails_a_generation_whose_worker_died_mid_render(generation):
 def test_sweep_leaves_a_render_within_its_time_limit_alone(generation):
     Generation.objects.filter(id=generation.id).update(status="generating", started_at=timezone.now())
 
-    assert flow.sweep_stale() == 0
+    assert flow.sweep_stale() == (0, 0)
+
+
+def test_sweep_sends_a_long_queued_generation_to_the_engine_again(generation, monkeypatch):
+    sent = []
+    monkeypatch.setattr(flow.celery_app, "send_task", lambda name, args: sent.append((name, args)))
+    Generation.objects.filter(id=generation.id).update(created_at=timezone.now() - flow.STALE_AFTER - timedelta(minutes=1))
+
+    assert flow.sweep_stale() == (0, 1)
+
+    assert sent == [("localgen.tasks.render_generation", [str(generation.id)])]
+
+
+def test_sweep_leaves_a_recently_queued_generation_in_its_queue(generation, monkeypatch):
+    monkeypatch.setattr(flow.celery_app, "send_task", lambda name, args: pytest.fail("sent again"))
+
+    assert flow.sweep_stale() == (0, 0)
