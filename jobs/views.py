@@ -1,20 +1,306 @@
+"""Pages: check who asks, validate, call a service (jobs/flow.py, jobs/sharing.py) or a selector, render.
+
+Every job view looks the job up through `selectors.job_for_owner`, so another person's job id
+answers 404 exactly like an unknown one. Share views need no login: the token is the permission.
+"""
+
+import functools
+import json
+import mimetypes
+import re
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from jobs import flow, selectors, sharing
+from jobs.audio import ReferenceRejected, measure_reference
 from jobs.files import reference_name_from_generator_token, stored_file_response
-from jobs.models import Job
+from jobs.forms import HistoryFilterForm, JobCreateForm, ReferenceAnalyzeForm, ShareLinkCreateForm
+
+HISTORY_PAGE_SIZE = 25
+SHARE_REQUESTS_PER_MINUTE = 60
+UNSAFE_FILE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def is_htmx(request):
+    return request.headers.get("HX-Request") == "true"
+
+
+def redirect_page(request, url):
+    """Send the browser to `url`: a full page load for htmx requests too, not a swap."""
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+# --- history ------------------------------------------------------------------------------------
 
 
 @login_required
+@require_GET
 def history(request):
-    return render(request, "jobs/history.html", {"jobs": Job.objects.filter(owner=request.user)[:50]})
+    filter_form = HistoryFilterForm(request.GET)
+    jobs = selectors.job_history(owner=request.user, **filter_form.filters())
+    page = Paginator(jobs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    is_filtered = any(request.GET.get(name) for name in filter_form.fields)
+    return render(request, "jobs/history.html", {"page": page, "filter_form": filter_form, "is_filtered": is_filtered})
+
+
+# --- a new job ----------------------------------------------------------------------------------
 
 
 @login_required
+def job_new(request):
+    """The upload form. `?from=<job id>` (or `reuse_reference_of` on POST) starts from an earlier job."""
+    earlier_job_id = request.POST.get("reuse_reference_of") or request.GET.get("from")
+    earlier_job = _earlier_job(request.user, earlier_job_id)
+    if request.method != "POST":
+        initial = {"prompt": earlier_job.prompt} if earlier_job else {}
+        form = JobCreateForm(initial=initial, reusable_reference_job=earlier_job)
+        return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
+
+    form = JobCreateForm(request.POST, request.FILES, reusable_reference_job=earlier_job)
+    if not form.is_valid():
+        return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
+    if form.cleaned_data["reference_track"]:
+        reference_track, reference_info = form.cleaned_data["reference_track"], form.reference_info
+    else:
+        try:
+            reference_track, reference_info = _stored_reference(earlier_job)
+        except ReferenceRejected as rejection:
+            form.add_error("reference_track", f"The earlier reference cannot be used again: {rejection.message}")
+            return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
+    with reference_track:
+        job = flow.job_create(
+            owner=request.user, prompt=form.cleaned_data["prompt"], reference_track=reference_track, reference_info=reference_info
+        )
+    return redirect_page(request, job.get_absolute_url())
+
+
+def _new_page_context(form, earlier_job):
+    return {"form": form, "earlier_job": earlier_job, "prompt_max_chars": settings.MUSICGEN_PROMPT_MAX_CHARS}
+
+
+def _earlier_job(owner, job_id):
+    if not job_id:
+        return None
+    try:
+        return selectors.job_for_owner(owner=owner, job_id=job_id)
+    except (Http404, ValidationError):  # someone else's, unknown, or not a job id at all
+        return None
+
+
+def _stored_reference(job):
+    """The job's stored reference, opened and measured again, named as the person named it."""
+    stored = job.reference_track.storage.open(job.reference_track.name, "rb")
+    reference_track = File(stored, name=job.reference_name)
+    try:
+        return reference_track, measure_reference(reference_track)
+    except ReferenceRejected:
+        stored.close()
+        raise
+
+
+@login_required
+@require_POST
+def reference_analyze(request):
+    """Measure a chosen file before the real upload, as the form would; nothing is stored."""
+    form = ReferenceAnalyzeForm(files=request.FILES)
+    if not form.is_valid():
+        error = form.errors["reference_track"][0]
+        return render(request, "jobs/_reference_analysis.html", {"error": error}, status=422)
+    return render(request, "jobs/_reference_analysis.html", {"reference_info": form.reference_info})
+
+
+# --- one job ------------------------------------------------------------------------------------
+
+
+def _job_page_context(job, **extra):
+    return {
+        "job": job,
+        "queue_position": selectors.queue_position(job),
+        "events": job.events.all(),
+        "share_links": selectors.share_links_of(job),
+        "share_form": ShareLinkCreateForm(),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
 def detail(request, job_id):
-    job = get_object_or_404(Job, id=job_id, owner=request.user)
-    return render(request, "jobs/detail.html", {"job": job})
+    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    return render(request, "jobs/detail.html", _job_page_context(job))
+
+
+@login_required
+@require_GET
+def status(request, job_id):
+    """The polled status fragment. When a polled job has just finished, the whole job body is swapped in."""
+    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    if is_htmx(request) and job.is_final:
+        response = render(request, "jobs/_job_body.html", _job_page_context(job))
+        response["HX-Retarget"] = "#job-body"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Trigger"] = json.dumps({"job-finished": {"status": job.status, "title": job.first_line}})
+        return response
+    return render(request, "jobs/_job_status.html", {"job": job, "queue_position": selectors.queue_position(job)})
+
+
+@login_required
+@require_POST
+def cancel(request, job_id):
+    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    if not flow.job_cancel(job):
+        job.refresh_from_db()
+        messages.error(request, f"This job could not be cancelled: it is {job.get_status_display().lower()} now.")
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def retry(request, job_id):
+    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    if not flow.job_retry(job):
+        job.refresh_from_db()
+        messages.error(request, f"This job could not be retried: it is {job.get_status_display().lower()} now.")
+    return redirect(job)
+
+
+@login_required
+@require_GET
+def reference_audio(request, job_id):
+    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    return stored_file_response(request, job.reference_track.name, download_name=job.reference_name)
+
+
+@login_required
+@require_GET
+def song_audio(request, job_id):
+    job = _completed(selectors.job_for_owner(owner=request.user, job_id=job_id))
+    return stored_file_response(request, job.song.name, download_name=song_download_name(job))
+
+
+@login_required
+@require_GET
+def song_download(request, job_id):
+    job = _completed(selectors.job_for_owner(owner=request.user, job_id=job_id))
+    return stored_file_response(request, job.song.name, download_name=song_download_name(job), as_attachment=True)
+
+
+def _completed(job):
+    if not job.song:
+        raise Http404("This song is not ready yet.")
+    return job
+
+
+def song_download_name(job):
+    """A file name people recognise: the first lyric line, with characters file systems refuse removed."""
+    title = " ".join(UNSAFE_FILE_NAME_CHARACTERS.sub(" ", job.first_line).split())[:80].strip(" .") or "song"
+    return f"{title}{PurePosixPath(job.song.name).suffix}"
+
+
+# --- share links (owner side) -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def share_create(request, job_id):
+    """Make a link and show its URL once; the database keeps only the token's hash."""
+    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    form = ShareLinkCreateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise sharing.NotShareable("Choose how long the link should work: 1 day, 7 days, 30 days or never.")
+        _, token = sharing.share_link_create(job=job, created_by=request.user, expiry=form.cleaned_data["expiry"])
+    except sharing.NotShareable as rejection:
+        messages.error(request, rejection.message)
+        return redirect_page(request, job.get_absolute_url())
+    new_share_url = request.build_absolute_uri(reverse("jobs:shared_song", args=[token]))
+    template = "jobs/_share.html" if is_htmx(request) else "jobs/detail.html"
+    return render(request, template, _job_page_context(job, new_share_url=new_share_url))
+
+
+@login_required
+@require_POST
+def share_revoke(request, job_id, link_id):
+    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    if not sharing.share_link_revoke(job=job, link_id=link_id):
+        raise Http404("This share link does not exist any more.")
+    if is_htmx(request):
+        return render(request, "jobs/_share.html", _job_page_context(job))
+    messages.success(request, "The link was revoked: it no longer opens the song.")
+    return redirect(job)
+
+
+# --- share links (public side) ------------------------------------------------------------------
+
+
+def rate_limited_per_client(view):
+    """Answer 429 once one client address has made SHARE_REQUESTS_PER_MINUTE requests in this minute."""
+
+    @functools.wraps(view)
+    def limited_view(request, *args, **kwargs):
+        key = f"share-requests:{request.META.get('REMOTE_ADDR', '')}"
+        cache.add(key, 0, timeout=60)
+        try:
+            requests_made = cache.incr(key)
+        except ValueError:  # the counter expired between add and incr
+            requests_made = 1
+        if requests_made > SHARE_REQUESTS_PER_MINUTE:
+            response = render(request, "429.html", status=429)
+            response["Retry-After"] = "60"
+            return response
+        return view(request, *args, **kwargs)
+
+    return limited_view
+
+
+@rate_limited_per_client
+@require_GET
+def shared_song(request, token):
+    link = selectors.share_link_for_token(token)
+    audio_url = request.build_absolute_uri(reverse("jobs:shared_song_audio", args=[token]))
+    return render(
+        request,
+        "jobs/shared.html",
+        {
+            "job": link.job,
+            "token": token,
+            "audio_url": audio_url,
+            "audio_type": mimetypes.guess_type(link.job.song.name)[0] or "audio/mpeg",
+            "page_url": request.build_absolute_uri(),
+        },
+    )
+
+
+@rate_limited_per_client
+@require_GET
+def shared_song_audio(request, token):
+    job = selectors.share_link_for_token(token).job
+    return stored_file_response(request, job.song.name, download_name=song_download_name(job))
+
+
+@rate_limited_per_client
+@require_GET
+def shared_song_download(request, token):
+    job = selectors.share_link_for_token(token).job
+    return stored_file_response(request, job.song.name, download_name=song_download_name(job), as_attachment=True)
+
+
+# --- for the generator --------------------------------------------------------------------------
 
 
 def reference_for_generator(request, token):

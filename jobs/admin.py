@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from jobs.models import Job, JobEvent, ShareLink
+
+
+class JobEventInline(admin.TabularInline):
+    model = JobEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "attempt", "from_status", "to_status", "note"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Read-mostly: statuses change only through jobs/flow.py, never by editing a row here."""
+
+    list_display = ["__str__", "owner", "status", "upstream_status", "attempt", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["prompt", "owner__username", "generation_id"]
+    list_select_related = ["owner"]
+    readonly_fields = [field.name for field in Job._meta.fields if field.name != "song_peaks"]
+    exclude = ["song_peaks"]  # ~800 numbers: noise on this page
+    inlines = [JobEventInline]
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = ["token_hint", "job", "created_by", "created_at", "expires_at"]
+    list_select_related = ["job", "created_by"]
+    readonly_fields = ["job", "token_hash", "token_hint", "created_by", "created_at"]

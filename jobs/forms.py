@@ -1,0 +1,91 @@
+"""Forms check what people send and turn rejections into the sentences of jobs/audio.py and jobs/lyrics.py."""
+
+from django import forms
+from django.conf import settings
+
+from jobs.audio import ReferenceRejected, measure_reference
+from jobs.lyrics import PromptRejected, validate_prompt
+from jobs.models import Job, ShareLink
+
+
+class JobCreateForm(forms.Form):
+    """Lyrics plus either a new reference upload or the reference of one of the person's earlier jobs."""
+
+    prompt = forms.CharField(
+        label="Lyrics",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        strip=False,
+        help_text="One sung line per line; a blank line is a pause; ## at the very start and end asks for an "
+        "instrumental intro and outro.",
+    )
+    reference_track = forms.FileField(
+        label="Reference song",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".mp3,.wav,audio/mpeg,audio/wav"}),
+        help_text=f"WAV or MP3, longer than {settings.MUSICGEN_REFERENCE_MIN_SECONDS} s, "
+        f"at most {settings.MUSICGEN_REFERENCE_MAX_MB} MB.",
+    )
+
+    def __init__(self, *args, reusable_reference_job=None, **kwargs):
+        """`reusable_reference_job`: an earlier job of the same owner whose reference may be used again."""
+        super().__init__(*args, **kwargs)
+        self.reusable_reference_job = reusable_reference_job
+        if reusable_reference_job is not None:
+            self.fields["reuse_reference"] = forms.BooleanField(
+                label=f"Use the same reference again ({reusable_reference_job.reference_name})",
+                required=False,
+                initial=True,
+            )
+
+    def clean_prompt(self):
+        try:
+            return validate_prompt(self.cleaned_data["prompt"])
+        except PromptRejected as rejection:
+            raise forms.ValidationError(rejection.message) from None
+
+    def clean_reference_track(self):
+        reference_track = self.cleaned_data.get("reference_track")
+        if not reference_track:
+            return None
+        try:
+            self.reference_info = measure_reference(reference_track)
+        except ReferenceRejected as rejection:
+            raise forms.ValidationError(rejection.message) from None
+        return reference_track
+
+    def clean(self):
+        cleaned = super().clean()
+        if "reference_track" in self.errors:
+            return cleaned
+        if not cleaned.get("reference_track") and not cleaned.get("reuse_reference"):
+            self.add_error("reference_track", "Choose a reference song (WAV or MP3) to take the style from.")
+        return cleaned
+
+
+class ReferenceAnalyzeForm(forms.Form):
+    reference_track = forms.FileField()
+
+    def clean_reference_track(self):
+        try:
+            self.reference_info = measure_reference(self.cleaned_data["reference_track"])
+        except ReferenceRejected as rejection:
+            raise forms.ValidationError(rejection.message) from None
+        return self.cleaned_data["reference_track"]
+
+
+class HistoryFilterForm(forms.Form):
+    PERIOD_CHOICES = [("", "Any time"), ("today", "Last 24 hours"), ("week", "Last 7 days"), ("month", "Last 30 days")]
+
+    q = forms.CharField(label="Search the lyrics", required=False, max_length=200)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Job.Status.choices])
+    period = forms.ChoiceField(label="Created", required=False, choices=PERIOD_CHOICES)
+
+    def filters(self):
+        """Keyword arguments for selectors.job_history; an invalid value is ignored rather than shown as an error."""
+        self.is_valid()
+        valid = self.cleaned_data
+        return {"search": valid.get("q", "").strip(), "status": valid.get("status", ""), "period": valid.get("period", "")}
+
+
+class ShareLinkCreateForm(forms.Form):
+    expiry = forms.ChoiceField(label="Link works for", choices=ShareLink.Expiry.choices, initial=ShareLink.Expiry.THIRTY_DAYS)

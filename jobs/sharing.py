@@ -1,0 +1,45 @@
+"""Share links: a random token shown once to the owner; the database keeps only its hash and a hint."""
+
+import secrets
+from datetime import timedelta
+
+from django.utils import timezone
+
+from jobs.models import Job, ShareLink, hash_share_token
+
+TOKEN_BYTES = 32  # 256 bits from secrets.token_urlsafe: unguessable, so a plain SHA-256 is enough
+HINT_LENGTH = 6
+EXPIRY_DAYS = {
+    ShareLink.Expiry.ONE_DAY: 1,
+    ShareLink.Expiry.SEVEN_DAYS: 7,
+    ShareLink.Expiry.THIRTY_DAYS: 30,
+    ShareLink.Expiry.NEVER: None,
+}
+
+
+class NotShareable(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def share_link_create(*, job, created_by, expiry=ShareLink.Expiry.THIRTY_DAYS):
+    """Make a link to a completed song; return (link, token). The token cannot be recovered later."""
+    if job.status != Job.Status.COMPLETED:
+        raise NotShareable("Only a finished song can be shared; wait until this job is completed.")
+    days = EXPIRY_DAYS[ShareLink.Expiry(expiry)]
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = ShareLink.objects.create(
+        job=job,
+        token_hash=hash_share_token(token),
+        token_hint=token[:HINT_LENGTH],
+        created_by=created_by,
+        expires_at=None if days is None else timezone.now() + timedelta(days=days),
+    )
+    return link, token
+
+
+def share_link_revoke(*, job, link_id):
+    """Delete one of the job's links, so its token stops working at once. Returns whether one was deleted."""
+    deleted, _ = ShareLink.objects.filter(job=job, id=link_id).delete()
+    return bool(deleted)

@@ -1,0 +1,30 @@
+"""Template filters for how long things are: songs as "3:05", waits as "1 min 05 s"."""
+
+from datetime import timedelta
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def clock(seconds):
+    """A song length as a clock reading: 185.4 -> "3:05"."""
+    if seconds is None or seconds == "":
+        return ""
+    minutes, rest = divmod(round(float(seconds)), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+@register.filter
+def spoken_duration(elapsed):
+    """A wait in words: timedelta(seconds=65) -> "1 min 05 s"; under a minute "42 s"."""
+    if not isinstance(elapsed, timedelta):
+        return ""
+    minutes, rest = divmod(max(0, round(elapsed.total_seconds())), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {rest:02d} s"
+    return f"{rest} s"

@@ -1,0 +1,151 @@
+// The new-song form, enhanced: drop a file, preview and measure it on the server before uploading,
+// lyrics tools with a live counter and structure preview, and upload progress through htmx.
+// Without JavaScript the same form posts normally and the server says what is wrong.
+(function () {
+  "use strict";
+
+  var MARKER = "##";
+
+  // Mirrors jobs.lyrics.song_structure: the parts a song made from this prompt will have.
+  function songStructure(text) {
+    var prompt = normalize(text);
+    var hasMarkers = prompt.startsWith(MARKER) && prompt.endsWith(MARKER);
+    var parts = hasMarkers ? [{ kind: "intro" }] : [];
+    stripMarkers(prompt).trim().split("\n").forEach(function (rawLine) {
+      var line = rawLine.trim();
+      if (line) parts.push({ kind: "line", text: line });
+      else if (parts.length && parts[parts.length - 1].kind === "line") parts.push({ kind: "pause" });
+    });
+    if (hasMarkers) parts.push({ kind: "outro" });
+    return parts;
+  }
+
+  function normalize(text) {
+    return text.replace(/\r\n?/g, "\n").trim();
+  }
+
+  function stripMarkers(prompt) {
+    var body = prompt.startsWith(MARKER) ? prompt.slice(MARKER.length) : prompt;
+    return body.endsWith(MARKER) ? body.slice(0, -MARKER.length) : body;
+  }
+
+  var PART_LABELS = { intro: "Instrumental intro", pause: "Pause", outro: "Instrumental outro" };
+
+  function renderStructure(form, textarea) {
+    var preview = form.querySelector("[data-structure-preview]");
+    var list = form.querySelector("[data-structure-list]");
+    var parts = songStructure(textarea.value);
+    list.replaceChildren.apply(list, parts.map(function (part) {
+      var item = document.createElement("li");
+      item.className = "part-" + part.kind;
+      item.textContent = part.kind === "line" ? part.text : PART_LABELS[part.kind];
+      return item;
+    }));
+    preview.hidden = parts.length === 0;
+  }
+
+  function renderCounter(form, textarea) {
+    var counter = form.querySelector("[data-counter]");
+    var limit = Number(counter.dataset.max);
+    var used = Array.from(normalize(textarea.value)).length; // code points, as Python counts them
+    counter.textContent = used + " / " + limit;
+    counter.classList.toggle("is-over", used > limit);
+  }
+
+  function insertPause(textarea) {
+    var start = textarea.selectionStart;
+    var atLineStart = start === 0 || textarea.value[start - 1] === "\n";
+    textarea.setRangeText(atLineStart ? "\n" : "\n\n", start, textarea.selectionEnd, "end");
+    textarea.focus();
+    textarea.dispatchEvent(new Event("input"));
+  }
+
+  function toggleInstrumental(textarea) {
+    var prompt = normalize(textarea.value);
+    var wrapped = prompt.length > 2 * MARKER.length && prompt.startsWith(MARKER) && prompt.endsWith(MARKER);
+    textarea.value = wrapped ? stripMarkers(prompt).trim() : MARKER + "\n" + stripMarkers(prompt).trim() + "\n" + MARKER;
+    textarea.focus();
+    textarea.dispatchEvent(new Event("input"));
+  }
+
+  function formatSize(bytes) {
+    return bytes >= 1e6 ? (bytes / 1e6).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1e3)) + " kB";
+  }
+
+  function showChosenFile(form, file) {
+    var chosen = form.querySelector("[data-reference-chosen]");
+    var preview = form.querySelector("[data-reference-preview]");
+    var analysis = form.querySelector("[data-reference-analysis]");
+    chosen.hidden = !file;
+    if (preview.src) URL.revokeObjectURL(preview.src);
+    if (!file) return;
+    form.querySelector("[data-reference-name]").textContent = file.name;
+    form.querySelector("[data-reference-size]").textContent = formatSize(file.size);
+    preview.src = URL.createObjectURL(file);
+    analysis.textContent = "Measuring the file…";
+    var body = new FormData();
+    body.append("reference_track", file);
+    fetch(form.dataset.analyzeUrl, {
+      method: "POST",
+      body: body,
+      headers: { "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value },
+      credentials: "same-origin",
+    })
+      .then(function (response) { return response.text(); })
+      .then(function (html) { analysis.innerHTML = html; })
+      .catch(function () { analysis.textContent = "The file could not be measured now; it will be checked when you submit."; });
+  }
+
+  function enhanceDropZone(form, input) {
+    var zone = form.querySelector("[data-drop-zone]");
+    form.querySelector("[data-drop-hint]").hidden = false;
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.add("is-dragging");
+      });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function () { zone.classList.remove("is-dragging"); });
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      if (!event.dataTransfer.files.length) return;
+      input.files = event.dataTransfer.files;
+      input.dispatchEvent(new Event("change"));
+    });
+    input.addEventListener("change", function () { showChosenFile(form, input.files[0]); });
+  }
+
+  function enhanceLyrics(form, textarea) {
+    form.querySelector("[data-lyrics-tools]").hidden = false;
+    form.querySelector("[data-insert-pause]").addEventListener("click", function () { insertPause(textarea); });
+    form.querySelector("[data-toggle-instrumental]").addEventListener("click", function () { toggleInstrumental(textarea); });
+    var update = function () {
+      renderCounter(form, textarea);
+      renderStructure(form, textarea);
+    };
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  function showUploadProgress(form) {
+    var progress = form.querySelector("[data-upload-progress]");
+    form.addEventListener("htmx:beforeRequest", function () {
+      progress.value = 0;
+      progress.hidden = false;
+    });
+    form.addEventListener("htmx:xhr:progress", function (event) {
+      if (event.detail.lengthComputable) progress.value = (100 * event.detail.loaded) / event.detail.total;
+    });
+    form.addEventListener("htmx:afterRequest", function () { progress.value = 100; });
+  }
+
+  htmx.onLoad(function (root) {
+    var form = root.id === "new-job-form" ? root : root.querySelector("#new-job-form");
+    if (!form) return;
+    enhanceDropZone(form, form.querySelector("input[type=file][name=reference_track]"));
+    enhanceLyrics(form, form.querySelector("textarea[name=prompt]"));
+    showUploadProgress(form);
+  });
+})();

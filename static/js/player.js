@@ -1,0 +1,72 @@
+// The song player: wavesurfer.js draws the peaks the server computed (no decoding in the browser)
+// around the page's own <audio>, which streams with HTTP Range. Without JavaScript the <audio> stays.
+(function () {
+  "use strict";
+
+  var SEEK_STEP_SECONDS = 5;
+
+  function clock(seconds) {
+    var whole = Math.round(seconds);
+    return Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
+  }
+
+  function initPlayer(figure) {
+    var peaksScript = document.getElementById(figure.dataset.peaksId);
+    var peaks = peaksScript && JSON.parse(peaksScript.textContent);
+    if (figure.dataset.playerStarted || typeof WaveSurfer === "undefined" || !peaks || !peaks.length) return;
+    figure.dataset.playerStarted = "true";
+
+    var audio = figure.querySelector("audio");
+    var waveform = figure.querySelector(".waveform");
+    var controls = figure.querySelector("[data-player-controls]");
+    var playButton = figure.querySelector("[data-play]");
+    var currentTime = figure.querySelector("[data-current-time]");
+    waveform.hidden = false;
+    controls.hidden = false;
+    audio.hidden = true;
+
+    var wavesurfer = WaveSurfer.create({
+      container: waveform,
+      media: audio,
+      peaks: [peaks],
+      duration: Number(figure.dataset.duration),
+      height: 96,
+      waveColor: "#a9bde6",
+      progressColor: "#2060df",
+      cursorColor: "#1e3a8a",
+      barWidth: 2,
+      barGap: 1,
+      barRadius: 2,
+    });
+
+    waveform.tabIndex = 0;
+    waveform.setAttribute("role", "slider");
+    waveform.setAttribute("aria-label", "Position in the song (left and right arrows seek)");
+    waveform.addEventListener("keydown", function (event) {
+      var step = { ArrowLeft: -SEEK_STEP_SECONDS, ArrowRight: SEEK_STEP_SECONDS }[event.key];
+      if (!step) return;
+      event.preventDefault();
+      wavesurfer.setTime(Math.max(0, wavesurfer.getCurrentTime() + step));
+    });
+
+    playButton.addEventListener("click", function () { wavesurfer.playPause(); });
+    wavesurfer.on("play", function () {
+      playButton.textContent = "❚❚ Pause";
+      playButton.setAttribute("aria-label", "Pause");
+    });
+    wavesurfer.on("pause", function () {
+      playButton.textContent = "▶ Play";
+      playButton.setAttribute("aria-label", "Play");
+    });
+    wavesurfer.on("timeupdate", function (seconds) {
+      currentTime.textContent = clock(seconds);
+      waveform.setAttribute("aria-valuetext", clock(seconds));
+    });
+    wavesurfer.on("ready", function () { figure.dataset.waveformReady = "true"; });
+  }
+
+  htmx.onLoad(function (root) {
+    var figures = root.matches && root.matches("[data-player]") ? [root] : root.querySelectorAll("[data-player]");
+    Array.prototype.forEach.call(figures, initPlayer);
+  });
+})();

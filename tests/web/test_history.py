@@ -1,0 +1,121 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from jobs.models import Job
+from tests.factories import JobFactory
+from tests.web.conftest import make_completed
+
+HISTORY = reverse("jobs:history")
+
+
+@pytest.mark.django_db
+def test_history_asks_anonymous_people_to_log_in(client):
+    response = client.get(HISTORY)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_new_person_sees_what_to_do_first(owner_client):
+    response = owner_client.get(HISTORY)
+    assert response.status_code == 200
+    assert "Upload a reference song and write lyrics →" in response.content.decode()
+
+
+def test_jobs_list_is_also_at_slash_jobs(owner_client, queued_job):
+    assert queued_job.first_line in owner_client.get(reverse("jobs:history_list")).content.decode()
+
+
+def test_history_shows_only_the_persons_own_jobs(owner_client, other_person_client, owner):
+    JobFactory(owner=owner, prompt="Mine alone")
+    assert "Mine alone" in owner_client.get(HISTORY).content.decode()
+    assert "Mine alone" not in other_person_client.get(HISTORY).content.decode()
+
+
+def test_history_lists_newest_first_with_status_reference_and_length(owner_client, owner):
+    older = JobFactory(owner=owner, prompt="Older song", created_at=timezone.now() - timedelta(hours=2))
+    newer = make_completed(JobFactory(owner=owner, prompt="Newer song"), seconds=65)
+    page = owner_client.get(HISTORY).content.decode()
+    assert page.index(newer.first_line) < page.index(older.first_line)
+    assert "badge-completed" in page and "badge-queued" in page
+    assert "my reference.wav" in page
+    assert "1:05" in page
+    assert "2\xa0hours ago" in page  # naturaltime joins with a no-break space
+    assert reverse("jobs:song_audio", args=[newer.id]) in page  # play button for the finished one only
+    assert reverse("jobs:song_audio", args=[older.id]) not in page
+
+
+def test_search_finds_jobs_by_words_in_the_lyrics(owner_client, owner):
+    JobFactory(owner=owner, prompt="Dancing in the rain")
+    JobFactory(owner=owner, prompt="Quiet morning")
+    page = owner_client.get(HISTORY, {"q": "RAIN"}).content.decode()
+    assert "Dancing in the rain" in page
+    assert "Quiet morning" not in page
+
+
+def test_status_filter_shows_only_that_status(owner_client, owner):
+    make_completed(JobFactory(owner=owner, prompt="Finished one"))
+    JobFactory(owner=owner, prompt="Waiting one")
+    page = owner_client.get(HISTORY, {"status": "completed"}).content.decode()
+    assert "Finished one" in page
+    assert "Waiting one" not in page
+
+
+def test_date_filter_hides_older_jobs(owner_client, owner):
+    JobFactory(owner=owner, prompt="From last month", created_at=timezone.now() - timedelta(days=20))
+    JobFactory(owner=owner, prompt="From today")
+    page = owner_client.get(HISTORY, {"period": "week"}).content.decode()
+    assert "From today" in page
+    assert "From last month" not in page
+
+
+def test_filters_that_match_nothing_say_so_instead_of_the_first_steps(owner_client, queued_job):
+    page = owner_client.get(HISTORY, {"q": "no such words"}).content.decode()
+    assert "No songs match these filters." in page
+    assert "Upload a reference song and write lyrics" not in page
+
+
+def test_invalid_status_filter_is_ignored(owner_client, queued_job):
+    response = owner_client.get(HISTORY, {"status": "exploded"})
+    assert response.status_code == 200
+    assert queued_job.first_line in response.content.decode()
+
+
+def test_history_pages_by_25_and_keeps_the_filters_in_page_links(owner_client, owner):
+    now = timezone.now()
+    Job.objects.bulk_create(
+        [
+            JobFactory.build(owner=owner, prompt=f"Rain song {n:02d}", created_at=now - timedelta(minutes=n), reference_track="references/x.wav")
+            for n in range(30)
+        ]
+    )
+    first = owner_client.get(HISTORY, {"q": "rain", "status": "queued"}).content.decode()
+    assert "Rain song 00" in first and "Rain song 24" in first and "Rain song 25" not in first
+    assert "Page 1 of 2" in first
+    assert "?q=rain&amp;status=queued&amp;page=2" in first
+    second = owner_client.get(HISTORY, {"q": "rain", "status": "queued", "page": 2}).content.decode()
+    assert "Rain song 25" in second and "Rain song 29" in second and "Rain song 24" not in second
+
+
+def test_history_queries_do_not_grow_with_the_number_of_jobs(owner_client, owner, django_assert_max_num_queries):
+    now = timezone.now()
+    Job.objects.bulk_create(
+        [
+            JobFactory.build(
+                owner=owner,
+                prompt=f"Song {n}",
+                created_at=now - timedelta(minutes=n),
+                reference_track="references/x.wav",
+                status=Job.Status.COMPLETED if n % 2 else Job.Status.QUEUED,
+                song="songs/x.mp3" if n % 2 else "",
+                song_duration=60.0 if n % 2 else None,
+            )
+            for n in range(200)
+        ]
+    )
+    with django_assert_max_num_queries(4):  # session, user, count, one page of jobs
+        response = owner_client.get(HISTORY, {"page": 3})
+    assert response.status_code == 200
+    assert "Page 3 of 8" in response.content.decode()
