@@ -28,7 +28,8 @@ def fetch_reference(url, destination):
                     f"The reference recording could not be downloaded: its URL answered HTTP "
                     f"{response.status_code}. Check that the URL is public and has not expired."
                 )
-            if int(response.headers.get("Content-Length") or 0) > max_bytes:
+            announced = response.headers.get("Content-Length", "")
+            if announced.isdigit() and int(announced) > max_bytes:
                 raise too_big
             written = 0
             for chunk in response.iter_content(chunk_size=CHUNK_SIZE):
