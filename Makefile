@@ -20,8 +20,13 @@ run: install redis migrate app-key
 	@echo
 	$(BIN)/honcho start -f Procfile
 
+# The whole suite on the filesystem storage, then the end-to-end flow again on S3 (moto on loopback).
+S3_TEST_ENV := MUSICGEN_STORAGE=s3 MUSICGEN_S3_BUCKET=musicgen-test MUSICGEN_S3_ENDPOINT_URL=http://127.0.0.1:9555 \
+	MUSICGEN_S3_ACCESS_KEY_ID=testing MUSICGEN_S3_SECRET_ACCESS_KEY=testing
+
 test: install browser-packages redis postgres
 	$(BIN)/python -m pytest
+	$(S3_TEST_ENV) $(BIN)/python -m pytest tests/e2e/test_core_flow.py
 
 install: $(VENV)/.installed system-packages vendor
 

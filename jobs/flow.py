@@ -214,12 +214,12 @@ def download_step(job_id, audio_url=None):
             audio_url = client.status(job.generation_id).audio_url
         stored = _store_song(client, audio_url)
     except (upstream.UpstreamError, audio.ReferenceRejected) as exc:
-        message = exc.message
-        if getattr(exc, "transient", False):
+        if getattr(exc, "transient", False) and timezone.now() < job.deadline_at:
+            logger.warning("download of job %s: %s", job_id, exc.message)
             Job.objects.filter(id=job_id, status=S.DOWNLOADING).update(last_activity_at=timezone.now())
-            schedule("download", job_id, countdown=_backoff(1))
+            schedule("download", job_id, countdown=_backoff(2))
             return
-        fail(job_id, f"The finished song could not be saved: {message}", from_statuses=(S.DOWNLOADING,))
+        fail(job_id, f"The finished song could not be saved: {exc.message}", from_statuses=(S.DOWNLOADING,))
         return
     name, song_info, peaks = stored
     if not move(

@@ -135,7 +135,7 @@ class MusicApiClient:
         except requests.Timeout:
             raise TimedOut("The generator took too long to send the song.") from None
         except requests.ConnectionError:
-            raise Unavailable("The song's download was cut off; it will be tried again.") from None
+            raise Unavailable("The song could not be fetched from the generator (connection refused or cut off).") from None
 
     def _request(self, method, **kwargs):
         headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}

@@ -10,6 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from urllib.parse import urlparse
+
+import boto3
+import botocore.exceptions
 import pytest
 import redis
 from django.conf import settings
@@ -19,6 +23,41 @@ from tests.factories import UserFactory
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 WORKER_LOG_DIR = Path(os.environ["MUSICGEN_VAR_DIR"]) / "worker-logs"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def s3_server():
+    """With MUSICGEN_STORAGE=s3, an S3 server on loopback (moto in server mode) and an empty bucket."""
+    if settings.STORAGE_BACKEND != "s3":
+        yield None
+        return
+    options = settings.STORAGES["default"]["OPTIONS"]
+    endpoint = urlparse(options["endpoint_url"])
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", endpoint.hostname, "-p", str(endpoint.port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=options["endpoint_url"],
+        aws_access_key_id=options["access_key"],
+        aws_secret_access_key=options["secret_key"],
+        region_name=options["region_name"],
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            s3.create_bucket(Bucket=options["bucket_name"])
+            break
+        except botocore.exceptions.EndpointConnectionError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.2)
+    yield options["endpoint_url"]
+    server.terminate()
+    server.wait(timeout=10)
 
 
 @pytest.fixture
@@ -81,10 +120,13 @@ def celery_workers(live_server, django_db_setup, django_db_blocker):
         env = _worker_env(live_server.url)
     workers = {"app": ("default", 2), "engine": ("engine", 1)}
     processes = [_start_worker(name, queues, concurrency, env) for name, (queues, concurrency) in workers.items()]
+    # Links the local service hands out (songs) must point at this live server, as the workers' do.
+    public_base_url, settings.PUBLIC_BASE_URL = settings.PUBLIC_BASE_URL, live_server.url
     try:
         _wait_until_ready(workers, processes)
         yield live_server
     finally:
+        settings.PUBLIC_BASE_URL = public_base_url
         for process in processes:
             process.terminate()
         for process in processes:

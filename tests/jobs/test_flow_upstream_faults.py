@@ -260,3 +260,19 @@ def test_cancelled_job_is_not_polled_again(upstream, generating_job):
 
     assert refreshed(generating_job).status == S.CANCELLED
     assert not [r for r in upstream.requests if r[0] == "GET"]
+
+
+def test_a_song_that_cannot_be_fetched_is_tried_again_until_the_deadline(upstream, step_queue, generating_job):
+    upstream.get_answers = [status("completed", audio_url="http://127.0.0.1:9/unreachable.mp3")]
+
+    flow.poll_step(generating_job.id, 0)
+
+    assert refreshed(generating_job).status == S.DOWNLOADING
+    assert step_queue.last().task == "download"
+    Job.objects.filter(id=generating_job.id).update(deadline_at=timezone.now() - timedelta(seconds=1))
+
+    flow.download_step(generating_job.id)
+
+    job = refreshed(generating_job)
+    assert job.status == S.FAILED
+    assert job.error.startswith("The finished song could not be saved: The song could not be fetched from the generator")
