@@ -15,7 +15,6 @@ from urllib.parse import urlparse
 import boto3
 import botocore.exceptions
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 
@@ -115,7 +114,6 @@ def _wait_until_ready(names, processes, timeout=60):
 @pytest.fixture(scope="session")
 def celery_workers(live_server, django_db_setup, django_db_blocker):
     """An app worker (queue "default") and an engine worker (queue "engine"), as in production."""
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
     with django_db_blocker.unblock():
         env = _worker_env(live_server.url)
     workers = {"app": ("default", 2), "engine": ("engine", 1)}

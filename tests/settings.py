@@ -5,6 +5,10 @@ Values go through os.environ so that the Celery workers the tests start (child p
 
 import os
 import tempfile
+import uuid
+
+# Each run gets its own test database and broker keys, so two runs on one machine never share work.
+TEST_RUN = os.environ.setdefault("MUSICGEN_TEST_RUN", uuid.uuid4().hex[:8])
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/musicgen")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
@@ -15,4 +19,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from musicgen.settings import *  # noqa: E402,F403
 
+DATABASES["default"]["TEST"] = {"NAME": f"test_musicgen_{TEST_RUN}"}
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"test-{TEST_RUN}:"}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

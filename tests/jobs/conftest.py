@@ -25,17 +25,18 @@ class StepQueue:
 
     def __init__(self, name):
         self.name = name
+        self.key = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "") + name
         self.redis = redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
     def steps(self):
-        messages = [json.loads(raw) for raw in reversed(self.redis.lrange(self.name, 0, -1))]
+        messages = [json.loads(raw) for raw in reversed(self.redis.lrange(self.key, 0, -1))]
         return [self._step(message) for message in messages]
 
     def last(self):
         return self.steps()[-1]
 
     def clear(self):
-        self.redis.delete(self.name)
+        self.redis.delete(self.key)
 
     @staticmethod
     def _step(message):
