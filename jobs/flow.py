@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from jobs import audio, upstream
 from jobs.files import reference_url_for_generator
-from jobs.models import Job, JobEvent
+from jobs.models import Job, JobEvent, song_key
 from musicgen.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ def _store_song(client, audio_url):
         with song_file:
             song_info = audio.measure_song(song_file)
             peaks = audio.waveform_peaks(local.name)
-            name = default_storage.save(f"songs/song.{song_info.format}", song_file)
+            name = default_storage.save(song_key(None, f"song.{song_info.format}"), song_file)
     return name, song_info, peaks
 
 

@@ -14,13 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+def _random_object_key(folder, filename):
+    """Object key chosen by the server: never the user's file name, only its extension."""
+    return f"{folder}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+
+
 def reference_track_key(job, filename):
-    """Object key chosen by the server: never the user's file name."""
-    return f"references/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+    return _random_object_key("references", filename)
 
 
 def song_key(job, filename):
-    return f"songs/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+    return _random_object_key("songs", filename)
 
 
 class Job(models.Model):
