@@ -27,9 +27,8 @@ RENDER_DEADLINE_SECONDS = 300
 
 
 @pytest.fixture
-def service_url(celery_workers, settings):
-    """The live server's URL; the audio URLs it hands out must point at it too."""
-    settings.PUBLIC_BASE_URL = celery_workers.url
+def service_url(celery_workers):
+    """The live server, which also serves the songs' links (tests/conftest.py points them at it)."""
     return celery_workers.url
 
 
