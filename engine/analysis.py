@@ -8,7 +8,7 @@ from .harmony import PITCH_CLASSES, Chord, chords_per_bar, chroma, estimate_key
 from .reference import ANALYSIS_RATE, ReferenceAudio, load_reference
 from .singer import find_singer, midi_to_hz
 from .spectrum import spectrogram
-from .tempo import BEATS_PER_BAR, analyse_groove
+from .tempo import BEATS_PER_BAR, analyse_groove, shift_downbeat
 
 
 @dataclass
@@ -54,6 +54,7 @@ def analyze_audio(reference: ReferenceAudio) -> Analysis:
     excerpt_start = max(0.0, (reference.duration - len(reference.mono) / ANALYSIS_RATE) / 2)
     groove = analyse_groove(spec, excerpt_start)
     frame_chroma = chroma(spectrogram(reference.mono, ANALYSIS_RATE, fft_size=4096))
+    groove = shift_downbeat(groove, _harmonic_change_beat(groove, frame_chroma, excerpt_start, spec.frame_rate))
     tonic, mode = estimate_key(frame_chroma.sum(axis=0))
     bar_starts = _bar_start_frames(groove, excerpt_start, spec.frame_rate, len(frame_chroma))
     singer = find_singer(spectrogram(reference.mono, ANALYSIS_RATE, fft_size=4096))
@@ -78,6 +79,23 @@ def analyze_audio(reference: ReferenceAudio) -> Analysis:
         snare_accents=groove.snare_accents,
         hat_accents=groove.hat_accents,
     )
+
+
+def _harmonic_change_beat(groove, frame_chroma, excerpt_start: float, frame_rate: float) -> int:
+    """Which of the first four beats starts the bars, judged by where the harmony changes
+    most (chords change on bar lines far more often than inside bars), with the bass drum
+    as the tie-breaker it already was."""
+    frames = ((np.array(groove.beat_times) - excerpt_start) * frame_rate).astype(int)
+    frames = frames[(frames >= 0) & (frames < len(frame_chroma))]
+    if len(frames) < 3 * BEATS_PER_BAR:
+        return 0
+    per_beat = np.array([frame_chroma[start:end].mean(axis=0) for start, end in zip(frames[:-1], frames[1:])])
+    unit = per_beat / np.maximum(np.linalg.norm(per_beat, axis=1, keepdims=True), 1e-9)
+    change = np.concatenate([[0.0], 1 - (unit[1:] * unit[:-1]).sum(axis=1)])
+    first = int(np.searchsorted(frames, (groove.first_downbeat - excerpt_start) * frame_rate - 1))
+    scores = [change[(first + offset) % BEATS_PER_BAR::BEATS_PER_BAR].mean() for offset in range(BEATS_PER_BAR)]
+    best = int(np.argmax(scores))
+    return best if scores[best] > 1.5 * scores[0] else 0
 
 
 def _bar_start_frames(groove, excerpt_start: float, frame_rate: float, frame_count: int) -> np.ndarray:

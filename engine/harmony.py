@@ -30,14 +30,31 @@ class Chord:
         return [(self.root + interval) % 12 for interval in TRIAD_INTERVALS[self.quality]]
 
 
+LOWEST_CHROMA_MIDI = 43  # G2: below it, bins are wider than a semitone
+HIGHEST_CHROMA_MIDI = 84  # C6: above it, mostly overtones of lower notes
+
+
 def chroma(spec: Spectrogram) -> np.ndarray:
-    """Energy per pitch class and frame, from bins between 55 Hz and 2 kHz."""
-    usable = (spec.frequencies >= 55) & (spec.frequencies <= 2000)
-    midi = 69 + 12 * np.log2(spec.frequencies[usable] / 440.0)
-    pitch_class = np.round(midi).astype(int) % 12
-    weights = np.zeros((usable.sum(), 12), dtype=np.float32)
-    weights[np.arange(usable.sum()), pitch_class] = 1.0
-    return np.sqrt(spec.magnitude[:, usable]) @ weights
+    """Tonal energy per pitch class and frame.
+
+    Each semitone takes its strongest bin (so high notes, which span more bins, do not
+    outweigh low ones), and a semitone counts only by how far it rises above its octave's
+    median, so drums and noise, which are broadband, add nearly nothing.
+    """
+    notes = np.arange(LOWEST_CHROMA_MIDI, HIGHEST_CHROMA_MIDI + 1)
+    edges = 440.0 * 2 ** ((np.append(notes - 0.5, notes[-1] + 0.5) - 69) / 12)
+    bin_edges = np.searchsorted(spec.frequencies, edges)
+    log_magnitude = np.log1p(10 * spec.magnitude)
+    semitones = np.stack([
+        log_magnitude[:, low: max(high, low + 1)].max(axis=1) for low, high in zip(bin_edges[:-1], bin_edges[1:])
+    ], axis=1)
+    padded = np.pad(semitones, ((0, 0), (6, 6)), mode="edge")
+    local_median = np.median(np.lib.stride_tricks.sliding_window_view(padded, 13, axis=1), axis=2)
+    tonal = np.maximum(0.0, semitones - local_median)
+    by_class = np.zeros((len(semitones), 12), dtype=np.float32)
+    for column, note in enumerate(notes):
+        by_class[:, note % 12] += tonal[:, column]
+    return by_class
 
 
 def estimate_key(pitch_class_energy: np.ndarray):

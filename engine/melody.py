@@ -37,7 +37,7 @@ def phrase_rhythm(stresses: list, steps_per_beat: int, rng: np.random.Generator)
         if stress and not on_beat and number > 0:
             position += steps_per_beat - position % steps_per_beat
         starts.append(position)
-        long_note = stress == 2 and number + 1 < len(stresses) and rng.random() < 0.35
+        long_note = stress == 2 and number + 1 < len(stresses) and rng.random() < 0.25
         position += 2 if long_note and steps_per_beat > 1 else 1
     # Each syllable lasts until the next one begins; phrase ending is decided by the caller.
     lengths = [(later - earlier) / steps_per_beat for earlier, later in zip(starts, starts[1:])]
@@ -45,11 +45,11 @@ def phrase_rhythm(stresses: list, steps_per_beat: int, rng: np.random.Generator)
 
 
 def phrase_bars(rhythm: list, beats_per_bar: int) -> int:
-    """Whole bars the phrase needs, in pairs, leaving room to hold the last note and breathe."""
-    last_start = rhythm[-1][0]
-    beats = last_start + SHORTEST_HOLD_BEATS + BREATH_BEATS
-    bars = int(np.ceil(beats / beats_per_bar))
-    return bars + bars % 2
+    """Whole bars the phrase needs, leaving room to hold the last note and breathe; two bars
+    at least, and an even number when it is more than three, so phrases pair up."""
+    beats = rhythm[-1][0] + SHORTEST_HOLD_BEATS + BREATH_BEATS
+    bars = max(2, int(np.ceil(beats / beats_per_bar)))
+    return bars + bars % 2 if bars > 3 else bars
 
 
 def phrase_melody(

@@ -3,11 +3,13 @@ below -1 dBFS true peak (measured on 4x oversampled audio, as EBU R128 / ITU BS.
 import numpy as np
 import pedalboard
 import pyloudnorm
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import resample_poly
 
 TARGET_LUFS = -14.0
 CEILING_DB = -2.0  # limiter ceiling, leaving room for MP3 encoding's overshoot
 HIGHEST_TRUE_PEAK_DB = -1.5
+LIMITER_WINDOW_SECONDS = 0.004
 VOCAL_ABOVE_BAND_DB = 4.0
 
 
@@ -39,6 +41,19 @@ def true_peak_db(audio: np.ndarray) -> float:
     return float(20 * np.log10(np.abs(oversampled).max() + 1e-12))
 
 
+def limit(audio: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.ndarray:
+    """A look-ahead peak limiter with no make-up gain (pedalboard's Limiter adds some).
+
+    The gain each sample needs is spread to its neighbours by a minimum filter, then smoothed
+    over half that width, so the smoothed gain never exceeds what any sample needs.
+    """
+    ceiling = 10 ** (ceiling_db / 20)
+    needed = np.minimum(1.0, ceiling / np.maximum(np.abs(audio).max(axis=1), 1e-9))
+    width = max(3, int(LIMITER_WINDOW_SECONDS * rate)) | 1
+    gain = uniform_filter1d(minimum_filter1d(needed, 2 * width + 1), width)
+    return audio * gain[:, None]
+
+
 def master(vocal: np.ndarray, band: np.ndarray, rate: int) -> np.ndarray:
     """Balance the produced vocal over the band, then set loudness and limit the peaks."""
     length = max(len(vocal), len(band))
@@ -49,10 +64,9 @@ def master(vocal: np.ndarray, band: np.ndarray, rate: int) -> np.ndarray:
     glue = pedalboard.Compressor(threshold_db=-14, ratio=2.0, attack_ms=10, release_ms=150)
     mix = glue(mix.T.astype(np.float32), rate).T
     meter = pyloudnorm.Meter(rate)
-    limiter = pedalboard.Limiter(threshold_db=CEILING_DB, release_ms=80)
     for _ in range(3):  # the limiter takes a little loudness away; converge in a few passes
         loudness = meter.integrated_loudness(mix.astype(np.float64))
-        mix = limiter((mix * 10 ** ((TARGET_LUFS - loudness) / 20)).T.astype(np.float32), rate).T
+        mix = limit(mix * 10 ** ((TARGET_LUFS - loudness) / 20), rate)
     excess = true_peak_db(mix) - HIGHEST_TRUE_PEAK_DB
     if excess > 0:
         mix = mix * 10 ** (-excess / 20)

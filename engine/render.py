@@ -1,7 +1,8 @@
 """render(): from a reference recording and lyrics to a mixed, sung song on disk."""
+import resource
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,20 +30,25 @@ class RenderResult:
     duration: float  # seconds of the written song
     analysis: Analysis
     timings: dict  # stage -> seconds
+    peak_memory_mb: dict  # stage -> the process's peak resident memory at the end of it
+    sung_notes: list  # [start s, end s, MIDI] of every sung syllable, for measuring the singing
+    voice: str  # which speech synthesiser sang
 
     def to_dict(self) -> dict:
-        return {"duration": self.duration, "analysis": self.analysis.to_dict(), "timings": self.timings}
+        return asdict(self) | {"analysis": self.analysis.to_dict()}
 
 
 class _Stopwatch:
     def __init__(self):
         self.timings = {}
+        self.peak_memory_mb = {}
 
     @contextmanager
     def stage(self, name: str):
         started = time.perf_counter()
         yield
         self.timings[name] = round(time.perf_counter() - started, 3)
+        self.peak_memory_mb[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def render(reference_path, lyrics: str, seed: int, out_path, stems_dir=None) -> RenderResult:
@@ -73,7 +79,8 @@ def render(reference_path, lyrics: str, seed: int, out_path, stems_dir=None) -> 
         song_seconds = plan.duration + accompaniment.RELEASE_SECONDS
     with stopwatch.stage("sing"):
         sung = [(spoken, found) for spoken, found in kept if spoken is not None]
-        dry_vocal = _sing(sung, plan, song_seconds)
+        sung_notes = _sung_notes(plan)
+        dry_vocal = _sing(sung, sung_notes, song_seconds)
     with stopwatch.stage("accompany"):
         band_audio = accompaniment.play(band, plan.beat_seconds, song_seconds)
     with stopwatch.stage("mix"):
@@ -85,15 +92,20 @@ def render(reference_path, lyrics: str, seed: int, out_path, stems_dir=None) -> 
             stems.mkdir(parents=True, exist_ok=True)
             soundfile.write(str(stems / "vocals.wav"), dry_vocal, RATE, subtype="PCM_16")
             soundfile.write(str(stems / "accompaniment.wav"), band_audio, RATE, subtype="PCM_16")
-    return RenderResult(duration=round(len(song) / RATE, 3), analysis=analysis, timings=stopwatch.timings)
+    return RenderResult(
+        duration=round(len(song) / RATE, 3),
+        analysis=analysis,
+        timings=stopwatch.timings,
+        peak_memory_mb=stopwatch.peak_memory_mb,
+        sung_notes=[[round(n.start, 4), round(n.end, 4), n.midi] for line in sung_notes for n in line],
+        voice=type(voice).__name__,
+    )
 
 
-def _sing(sung: list, plan, song_seconds: float) -> np.ndarray:
-    """The dry vocal track at RATE: every line sung on its notes and placed in the song."""
-    voice_rate = sung[0][0].rate
-    track = np.zeros(int(song_seconds * voice_rate) + 1, dtype=np.float32)
-    for (spoken, found), line in zip(sung, plan.sung_lines):
-        notes = [
+def _sung_notes(plan) -> list:
+    """Per sung line, its notes in song seconds."""
+    return [
+        [
             Note(
                 start=(line.first_beat + note.start_beat) * plan.beat_seconds,
                 end=(line.first_beat + note.start_beat + note.length_beats) * plan.beat_seconds,
@@ -101,6 +113,15 @@ def _sing(sung: list, plan, song_seconds: float) -> np.ndarray:
             )
             for note in line.notes
         ]
+        for line in plan.sung_lines
+    ]
+
+
+def _sing(sung: list, sung_notes: list, song_seconds: float) -> np.ndarray:
+    """The dry vocal track at RATE: every line sung on its notes and placed in the song."""
+    voice_rate = sung[0][0].rate
+    track = np.zeros(int(song_seconds * voice_rate) + 1, dtype=np.float32)
+    for (spoken, found), notes in zip(sung, sung_notes):
         audio, start = sing_line(spoken.audio, spoken.rate, spoken.phonemes, found, notes)
         first = max(0, int(round(start * voice_rate)))
         piece = audio[: len(track) - first]

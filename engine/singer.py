@@ -2,7 +2,7 @@
 
 A harmonic-sum pitch salience follows the most prominent pitched line. A voice differs from
 the instruments around it in that its pitch is never perfectly still (vibrato, drift, glides),
-so only continuous pitch tracks that also move a little count as singing.
+so only continuous pitch tracks that also move a little, but not a lot, count as singing.
 """
 from dataclasses import dataclass
 
@@ -15,7 +15,9 @@ HIGHEST_MIDI = 84.0  # C6
 CANDIDATE_STEP = 0.2  # semitones
 HARMONICS = 8
 SHORTEST_TRACK_SECONDS = 0.18
-LEAST_WOBBLE = 0.08  # semitones of standard deviation within a track
+LEAST_WOBBLE = 0.08  # semitones of standard deviation within a track: a voice is never still
+MOST_WOBBLE = 1.0  # beyond this a "track" is a drum's pitch sweep, not a held note
+PITCHED_PROMINENCE = 1.3
 SUNG_SHARE = 0.08  # of frames, for vocals to count as found
 
 
@@ -66,12 +68,15 @@ def find_singer(spec: Spectrogram) -> SingerRegister:
     candidates = np.arange(LOWEST_MIDI, HIGHEST_MIDI, CANDIDATE_STEP)
     salience = np.log1p(spec.magnitude) @ _salience_weights(spec.frequencies, candidates).T
     pitch = candidates[np.argmax(salience, axis=1)]
-    peak = salience.max(axis=1)
-    strong = peak > np.median(peak)
+    # A pitched frame has one candidate standing well above the rest; drums and noise do not.
+    average = salience.mean(axis=1)
+    strong = salience.max(axis=1) > PITCHED_PROMINENCE * np.maximum(average, 1e-9)
     shortest = int(SHORTEST_TRACK_SECONDS * spec.frame_rate)
     sung = np.zeros(len(pitch), dtype=bool)
     for start, end in _tracks(pitch, strong):
-        if end - start >= shortest and np.std(pitch[start:end]) >= LEAST_WOBBLE:
+        # A track pinned to the bottom of the range is a bass drum's ringing tail.
+        above_floor = np.median(pitch[start:end]) >= LOWEST_MIDI + 1
+        if end - start >= shortest and above_floor and LEAST_WOBBLE <= np.std(pitch[start:end]) <= MOST_WOBBLE:
             sung[start:end] = True
     if sung.mean() < SUNG_SHARE:
         return SingerRegister(False, 0.0, 0.0, 0.0)

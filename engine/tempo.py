@@ -1,5 +1,5 @@
 """Tempo, beat grid, downbeats and the groove's accent pattern, from onset strength."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -117,4 +117,22 @@ def analyse_groove(spec: Spectrogram, excerpt_start: float) -> Groove:
         kick_accents=[round(float(value), 3) for value in _step_profile(kick, downbeat, period)],
         snare_accents=[round(float(value), 3) for value in _step_profile(snare, downbeat, period)],
         hat_accents=[round(float(value), 3) for value in _step_profile(hat, downbeat, period)],
+    )
+
+
+def shift_downbeat(groove: Groove, beats: int) -> Groove:
+    """The same groove with its bars starting `beats` beats later (accents rotate with them)."""
+    if beats == 0:
+        return groove
+    steps = beats * STEPS_PER_BAR // BEATS_PER_BAR
+
+    def rotate(accents):
+        return accents[steps:] + accents[:steps]
+
+    return replace(
+        groove,
+        first_downbeat=round(groove.first_downbeat + beats * 60.0 / groove.tempo, 3),
+        kick_accents=rotate(groove.kick_accents),
+        snare_accents=rotate(groove.snare_accents),
+        hat_accents=rotate(groove.hat_accents),
     )

@@ -1,0 +1,57 @@
+"""References and lyrics the engine refuses, each with a sentence a person can act on."""
+import numpy as np
+import pytest
+import soundfile
+
+from engine import ReferenceTooShort, UnreadableReference, UnusableLyrics, analyze, render
+from engine.lyrics import parse_lyrics
+from engine.synthetic import write_reference
+
+
+def test_reference_of_15_seconds_or_less_is_rejected_with_its_measured_length(tmp_path):
+    with pytest.raises(ReferenceTooShort, match=r"10\.0 s long; it must be longer than 15 s"):
+        render("/work/shared/ref/diffrhythm_eg_cn.wav", "la la la", 1, tmp_path / "song.mp3")
+
+
+def test_generated_reference_of_exactly_15_seconds_is_rejected(tmp_path):
+    path = tmp_path / "fifteen.wav"
+    write_reference(path, tempo=100.0, tonic=0, mode="major", seconds=15.0)
+
+    with pytest.raises(ReferenceTooShort, match=r"15\.0 s"):
+        render(path, "la la la", 1, tmp_path / "song.mp3")
+
+
+def test_random_bytes_are_an_unreadable_reference(tmp_path):
+    path = tmp_path / "noise.wav"
+    path.write_bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8).tobytes())
+
+    with pytest.raises(UnreadableReference, match="could not be decoded as audio"):
+        analyze(path)
+
+
+def test_a_text_file_named_mp3_is_an_unreadable_reference(tmp_path):
+    path = tmp_path / "song.mp3"
+    path.write_text("these are not the droids you are looking for\n" * 100)
+
+    with pytest.raises(UnreadableReference):
+        render(path, "la la la", 1, tmp_path / "out.mp3")
+
+
+def test_a_truncated_wav_still_decodes_what_is_there_or_is_unreadable(tmp_path):
+    whole = tmp_path / "whole.wav"
+    soundfile.write(str(whole), np.zeros(44100 * 20, dtype=np.float32), 44100)
+    truncated = tmp_path / "truncated.wav"
+    truncated.write_bytes(whole.read_bytes()[:30])
+
+    with pytest.raises(UnreadableReference):
+        analyze(truncated)
+
+
+def test_lyrics_longer_than_600_characters_are_rejected():
+    with pytest.raises(UnusableLyrics, match="601 characters long; shorten them to at most 600"):
+        parse_lyrics("a" * 601)
+
+
+def test_lyrics_of_only_emoji_are_rejected_as_unsingable():
+    with pytest.raises(UnusableLyrics, match="no words that can be sung"):
+        parse_lyrics("🎵🎵\n🎶")

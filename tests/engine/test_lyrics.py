@@ -1,0 +1,33 @@
+"""How typed lyrics become lines to sing, pauses and syllables."""
+from engine.lyrics import PAUSE, parse_lyrics
+from engine.phonemes import syllables
+
+
+def test_each_line_is_sung_in_order_and_a_blank_line_is_a_pause():
+    lyrics = parse_lyrics("first line\nsecond line\n\nthird line")
+
+    assert lyrics.lines == ["first line", "second line", PAUSE, "third line"]
+    assert not lyrics.intro_and_outro
+
+
+def test_hash_marks_at_both_ends_ask_for_intro_and_outro_and_are_not_sung():
+    lyrics = parse_lyrics("##\nonly line\n##")
+
+    assert lyrics.intro_and_outro
+    assert lyrics.lines == ["only line"]
+
+
+def test_hash_marks_at_one_end_only_are_not_an_intro_request():
+    assert not parse_lyrics("## only line").intro_and_outro
+
+
+def test_emoji_and_other_scripts_are_skipped_while_contractions_and_numbers_stay():
+    assert parse_lyrics("I’m 21 🎉 你好 café").lines == ["I'm 21 cafe"]
+
+
+def test_syllables_carry_the_stress_espeak_marks():
+    # "along the river" as espeak-ng writes it: ɐ-ˈlɔŋ ðə ˈɹɪ-vɚ
+    found = syllables("ɐlˈɔŋ ðə ɹˈɪvɚ")
+
+    assert [syllable.stress for syllable in found] == [0, 2, 0, 2, 0]
+    assert [syllable.word_start for syllable in found] == [True, False, True, True, False]
