@@ -26,3 +26,7 @@ def schedule_reconciler(sender, **kwargs):
     sender.add_periodic_task(
         settings.MUSICGEN_RECONCILE_EVERY_SECONDS, sender.signature("jobs.tasks.reconcile"), name="reconcile jobs"
     )
+    # The local service's own sweeper: fails renders whose engine worker died, re-sends lost ones.
+    sender.add_periodic_task(
+        300, sender.signature("localgen.tasks.sweep_stale_generations"), name="sweep stale local generations"
+    )
