@@ -1,8 +1,10 @@
-"""Template filters for how long things are: songs as "3:05", waits as "1 min 05 s"."""
+"""Template filters: song lengths as "3:05", waits as "1 min 05 s", stored statuses in words."""
 
 from datetime import timedelta
 
 from django import template
+
+from jobs.models import Job
 
 register = template.Library()
 
@@ -28,3 +30,9 @@ def spoken_duration(elapsed):
     if minutes:
         return f"{minutes} min {rest:02d} s"
     return f"{rest} s"
+
+
+@register.filter
+def status_label(status):
+    """A stored status value in words: "downloading" -> "Saving the song"."""
+    return Job.Status(status).label if status in Job.Status.values else status

@@ -46,7 +46,7 @@
       var step = { ArrowLeft: -SEEK_STEP_SECONDS, ArrowRight: SEEK_STEP_SECONDS }[event.key];
       if (!step) return;
       event.preventDefault();
-      wavesurfer.setTime(Math.max(0, wavesurfer.getCurrentTime() + step));
+      audio.currentTime = Math.min(Math.max(0, audio.currentTime + step), wavesurfer.getDuration());
     });
 
     playButton.addEventListener("click", function () { wavesurfer.playPause(); });

@@ -2,12 +2,10 @@
 
 import pytest
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.test import Client
-from django.utils import timezone
 
-from tests.audio_samples import tone_mp3
 from tests.factories import JobFactory
+from tests.web.finished_songs import make_completed
 
 OTHER_PEOPLE = ["teammate", "outsider"]
 
@@ -33,18 +31,6 @@ def owner_client(owner):
 def other_person_client(request):
     """A client logged in as someone who is not the owner: every owner-only view answers 404."""
     return logged_in(request.getfixturevalue(request.param))
-
-
-def make_completed(job, *, seconds=3.0):
-    """Give a factory job a stored song, as if the flow had finished it (test data, not a transition)."""
-    job.song.save("song.mp3", ContentFile(tone_mp3(seconds)), save=False)
-    job.song_size = job.song.size
-    job.song_duration = seconds
-    job.song_peaks = [round(0.2 + 0.6 * (i % 40) / 40, 3) for i in range(800)]
-    job.status = job.Status.COMPLETED
-    job.completed_at = timezone.now()
-    job.save()
-    return job
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from jobs.models import Job
 from tests.factories import JobFactory
-from tests.web.conftest import make_completed
+from tests.web.finished_songs import make_completed
 
 HISTORY = reverse("jobs:history")
 
