@@ -1,0 +1,81 @@
+"""The new-song form in a real browser: lyrics tools, structure preview, server-side measuring."""
+
+import base64
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from jobs.models import Job
+from tests.audio_samples import REFERENCE_SONG, SHORT_SUNG_CLIP
+from tests.browser.conftest import log_in, save_screenshot
+
+pytestmark = pytest.mark.browser
+
+WRITTEN_LYRICS = "##\nCity lights are calling me home\n\nSing it slow and sing it low\n##"
+
+
+def drop_file(page, path, mime_type):
+    """Drop a file on the drop zone, as a person dragging it from their file manager would."""
+    data_transfer = page.evaluate_handle(
+        """([name, b64, type]) => {
+            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], name, { type }));
+            return transfer;
+        }""",
+        [path.name, base64.b64encode(path.read_bytes()).decode(), mime_type],
+    )
+    page.dispatch_event("[data-drop-zone]", "drop", {"dataTransfer": data_transfer})
+
+
+def write_lyrics_with_the_tools(page):
+    lyrics = page.get_by_label("2. Lyrics")
+    lyrics.fill("City lights are calling me home")
+    page.get_by_role("button", name="Insert pause").click()
+    lyrics.press_sequentially("Sing it slow and sing it low")
+    page.get_by_role("button", name="Instrumental intro/outro").click()
+    return lyrics
+
+
+def test_lyrics_tools_preview_the_song_structure_and_count_characters(page, live_server, owner):
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + reverse("jobs:new"))
+    lyrics = write_lyrics_with_the_tools(page)
+
+    expect(lyrics).to_have_value(WRITTEN_LYRICS)
+    expect(page.locator("[data-structure-list] li")).to_have_text(
+        ["Instrumental intro", "City lights are calling me home", "Pause", "Sing it slow and sing it low", "Instrumental outro"]
+    )
+    expect(page.locator("[data-counter]")).to_have_text(f"{len(WRITTEN_LYRICS)} / 600")
+    lyrics.fill("x" * 601)
+    expect(page.locator("[data-counter]")).to_have_class("counter is-over")
+
+
+def test_dropped_short_clip_is_measured_and_rejected_with_lyrics_kept(page, live_server, owner):
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + reverse("jobs:new"))
+    write_lyrics_with_the_tools(page)
+
+    drop_file(page, SHORT_SUNG_CLIP, "audio/wav")
+    expect(page.locator("[data-reference-name]")).to_have_text("diffrhythm_eg_cn.wav")
+    expect(page.locator("[data-reference-analysis]")).to_contain_text("This file is 10.0 s long; the reference must be longer than 15 s.")
+
+    page.get_by_role("button", name="Make the song").click()
+    expect(page.locator(".field-error")).to_have_text("This file is 10.0 s long; the reference must be longer than 15 s.")
+    expect(page.get_by_label("2. Lyrics")).to_have_value(WRITTEN_LYRICS)
+    expect(page.locator("[data-structure-list] li")).to_have_count(5)  # the enhancements came back after the swap
+    assert not Job.objects.exists()
+
+
+def test_chosen_reference_shows_name_size_preview_and_measured_duration(page, live_server, owner):
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + reverse("jobs:new"))
+    write_lyrics_with_the_tools(page)
+    page.get_by_label("1. Reference song").set_input_files(REFERENCE_SONG)
+
+    expect(page.locator("[data-reference-size]")).to_have_text("1.4 MB")
+    expect(page.locator("[data-reference-analysis]")).to_contain_text("60.0 s")
+    expect(page.locator("[data-reference-analysis]")).to_contain_text("MP3")
+    page.wait_for_function("() => document.querySelector('[data-reference-preview]').duration > 59")
+    save_screenshot(page, "new-song")
