@@ -1,12 +1,14 @@
 """Small audio inputs made on the spot, for the cases the two real reference recordings do not cover."""
 
 import io
+import os
 from pathlib import Path
 
 import numpy as np
 import soundfile
 
-SHARED_REF = Path(__file__).resolve().parents[2] / "shared" / "ref"
+# The team's real reference recordings live beside the checkout (../shared/ref), never inside it.
+SHARED_REF = Path(os.environ.get("MUSICGEN_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")) / "ref"
 REFERENCE_SONG = SHARED_REF / "acestep_test_track_001.mp3"  # 60.0 s, with vocals: accepted
 SHORT_SUNG_CLIP = SHARED_REF / "diffrhythm_eg_cn.wav"  # 10.0 s: rejected as too short
 
