@@ -162,20 +162,21 @@ def status(request, job_id):
 @login_required
 @require_POST
 def cancel(request, job_id):
-    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
-    if not flow.job_cancel(job):
-        job.refresh_from_db()
-        messages.error(request, f"This job could not be cancelled: it is {job.get_status_display().lower()} now.")
-    return redirect(job)
+    return _act_on_job(request, job_id, flow.job_cancel, "cancelled")
 
 
 @login_required
 @require_POST
 def retry(request, job_id):
+    return _act_on_job(request, job_id, flow.job_retry, "retried")
+
+
+def _act_on_job(request, job_id, action, done):
+    """Run a flow action on the person's job; if the job had moved on meanwhile, say where it is now."""
     job = selectors.job_for_owner(owner=request.user, job_id=job_id)
-    if not flow.job_retry(job):
+    if not action(job):
         job.refresh_from_db()
-        messages.error(request, f"This job could not be retried: it is {job.get_status_display().lower()} now.")
+        messages.error(request, f"This job could not be {done}: it is {job.get_status_display().lower()} now.")
     return redirect(job)
 
 

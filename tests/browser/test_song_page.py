@@ -18,7 +18,7 @@ from tests.browser.player_checks import (
     wait_for_waveform,
 )
 from tests.factories import JobFactory
-from tests.web.finished_songs import make_completed
+from tests.web.job_data import make_completed
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import JobFactory
-from tests.web.finished_songs import make_completed
+from tests.web.job_data import make_completed
 
 OTHER_PEOPLE = ["teammate", "outsider"]
 

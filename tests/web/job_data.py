@@ -1,11 +1,15 @@
-"""A job that finished, for page tests: a stored song, its length and waveform peaks."""
+"""Job rows for page tests: one that finished with a stored song, or many for lists."""
+
+from datetime import timedelta
 
 import soundfile
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from jobs.audio import waveform_peaks
+from jobs.models import Job
 from tests.audio_samples import tone_mp3
+from tests.factories import JobFactory
 
 
 def make_completed(job, *, seconds=3.0, song_path=None):
@@ -26,3 +30,26 @@ def make_completed(job, *, seconds=3.0, song_path=None):
     job.completed_at = timezone.now()
     job.save()
     return job
+
+
+def create_many_jobs(owner, count, *, prompt="Song {n}", completed_every=2, **fields):
+    """`count` jobs of `owner`, one minute apart, newest first; every `completed_every`-th one finished.
+
+    Rows only (bulk insert): the stored files they name do not exist, which pages that list jobs never read.
+    """
+    now = timezone.now()
+    completed = dict(status=Job.Status.COMPLETED, song="songs/x.mp3", song_duration=61.0)
+    return Job.objects.bulk_create(
+        [
+            JobFactory.build(
+                owner=owner,
+                prompt=prompt.format(n=n),
+                created_at=now - timedelta(minutes=n),
+                reference_track="references/x.wav",
+                **fields,
+                **(completed if completed_every and n % completed_every == completed_every - 1 else {}),
+            )
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )

@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.models import Job
 from tests.factories import JobFactory
-from tests.web.finished_songs import make_completed
+from tests.web.job_data import create_many_jobs, make_completed
 
 HISTORY = reverse("jobs:history")
 
@@ -84,13 +83,7 @@ def test_invalid_status_filter_is_ignored(owner_client, queued_job):
 
 
 def test_history_pages_by_25_and_keeps_the_filters_in_page_links(owner_client, owner):
-    now = timezone.now()
-    Job.objects.bulk_create(
-        [
-            JobFactory.build(owner=owner, prompt=f"Rain song {n:02d}", created_at=now - timedelta(minutes=n), reference_track="references/x.wav")
-            for n in range(30)
-        ]
-    )
+    create_many_jobs(owner, 30, prompt="Rain song {n:02d}", completed_every=0)
     first = owner_client.get(HISTORY, {"q": "rain", "status": "queued"}).content.decode()
     assert "Rain song 00" in first and "Rain song 24" in first and "Rain song 25" not in first
     assert "Page 1 of 2" in first
@@ -100,21 +93,7 @@ def test_history_pages_by_25_and_keeps_the_filters_in_page_links(owner_client, o
 
 
 def test_history_queries_do_not_grow_with_the_number_of_jobs(owner_client, owner, django_assert_max_num_queries):
-    now = timezone.now()
-    Job.objects.bulk_create(
-        [
-            JobFactory.build(
-                owner=owner,
-                prompt=f"Song {n}",
-                created_at=now - timedelta(minutes=n),
-                reference_track="references/x.wav",
-                status=Job.Status.COMPLETED if n % 2 else Job.Status.QUEUED,
-                song="songs/x.mp3" if n % 2 else "",
-                song_duration=60.0 if n % 2 else None,
-            )
-            for n in range(200)
-        ]
-    )
+    create_many_jobs(owner, 200)
     with django_assert_max_num_queries(4):  # session, user, count, one page of jobs
         response = owner_client.get(HISTORY, {"page": 3})
     assert response.status_code == 200

@@ -5,16 +5,13 @@
 
 import os
 import time
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from jobs.models import Job
-from tests.factories import JobFactory
+from tests.web.job_data import create_many_jobs
 
 JOBS = 10_000
 PEAKS = [0.5] * 800
@@ -23,21 +20,7 @@ pytestmark = pytest.mark.skipif(not os.environ.get("MUSICGEN_MEASURE_HISTORY"), 
 
 
 def test_history_with_10000_jobs_stays_fast_on_early_and_late_pages(owner_client, owner):
-    now = timezone.now()
-    completed = dict(status=Job.Status.COMPLETED, song="songs/x.mp3", song_duration=61.0, song_peaks=PEAKS)
-    Job.objects.bulk_create(
-        [
-            JobFactory.build(
-                owner=owner,
-                prompt=f"Line {n} of a song about the sea\nSecond line",
-                created_at=now - timedelta(minutes=n),
-                reference_track="references/x.wav",
-                **(completed if n % 3 else {}),
-            )
-            for n in range(JOBS)
-        ],
-        batch_size=1000,
-    )
+    create_many_jobs(owner, JOBS, prompt="Line {n} of a song about the sea\nSecond line", completed_every=3, song_peaks=PEAKS)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE jobs_job")
     owner_client.get(reverse("jobs:history"))  # warm up the connection and templates

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from jobs.models import Job, JobEvent
 from tests.factories import JobFactory
-from tests.web.finished_songs import make_completed
+from tests.web.job_data import make_completed
 
 
 def url(name, job):
