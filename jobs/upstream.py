@@ -14,6 +14,7 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 GENERATE_PATH = "/v2/generate/audio"
+ANALYZE_PATH = "/v2/analyze/audio"  # offered by our local service only
 WORKING_STATUSES = ("queued", "generating", "waiting")
 
 
@@ -119,6 +120,11 @@ class MusicApiClient:
             raise MalformedAnswer("The generator said the song is complete but gave no audio URL.")
         return GenerationStatus(generation_id, status, audio_url, _error_text(answer.get("error")))
 
+    def analyze(self, reference_file):
+        """What the generator hears in a reference (tempo, key, ...), or None where it offers no analysis."""
+        response = self._request("POST", path=ANALYZE_PATH, files={"reference": reference_file}, missing_ok=True)
+        return None if response is None else self._json(response)
+
     def download(self, url, destination, *, max_bytes):
         """Stream the song at `url` into the open binary file `destination`; return the byte count."""
         try:
@@ -137,18 +143,18 @@ class MusicApiClient:
         except requests.ConnectionError:
             raise Unavailable("The song could not be fetched from the generator (connection refused or cut off).") from None
 
-    def _request(self, method, **kwargs):
+    def _request(self, method, *, path=GENERATE_PATH, missing_ok=False, **kwargs):
         headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
         try:
-            response = self.session.request(
-                method, self.base_url + GENERATE_PATH, headers=headers, timeout=self.timeout, **kwargs
-            )
+            response = self.session.request(method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs)
         except requests.ConnectTimeout:
             raise Unavailable("The generator could not be reached (the connection timed out).") from None
         except requests.Timeout:
             raise TimedOut("The generator did not answer in time.") from None
         except requests.ConnectionError:
             raise Unavailable("The generator could not be reached (connection refused or reset).") from None
+        if missing_ok and response.status_code in (404, 405):
+            return None
         _raise_for_status(response)
         return response
 

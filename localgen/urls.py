@@ -6,4 +6,5 @@ app_name = "localgen"
 urlpatterns = [
     path("v2/generate/audio", views.generate_audio, name="generate_audio"),
     path("v2/generate/files/<str:token>/", views.audio_file, name="audio_file"),
+    path("v2/analyze/audio", views.analyze_audio, name="analyze_audio"),
 ]

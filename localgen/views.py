@@ -6,6 +6,7 @@ sees only its own generations. Errors are JSON objects with an "error" sentence.
 """
 
 import json
+import tempfile
 import uuid
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.core.validators import URLValidator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jobs.files import stored_file_response
 from localgen import flow
@@ -36,9 +37,7 @@ is_http_url = URLValidator(schemes=["http", "https"])
 def generate_audio(request):
     key = _authenticated_key(request)
     if key is None:
-        response = _error(401, "The API key is missing or not valid. Send it as 'Authorization: Bearer <key>'.")
-        response["WWW-Authenticate"] = 'Bearer realm="localgen"'
-        return response
+        return _unauthorized()
     if request.method == "POST":
         return _start_generation(request, key)
     return _generation_status(request, key)
@@ -113,6 +112,44 @@ def _audio_url(generation):
     return settings.PUBLIC_BASE_URL + reverse("localgen:audio_file", args=[token])
 
 
+@csrf_exempt
+@require_POST
+def analyze_audio(request):
+    """Our one addition to the hosted contract: what the engine hears in a reference, before generating.
+
+    The hosted API has no such endpoint; the app shows tempo and key only where it gets an answer.
+    """
+    if _authenticated_key(request) is None:
+        return _unauthorized()
+    reference = request.FILES.get("reference")
+    if reference is None:
+        return _error(422, "reference is required: a WAV or MP3 file, sent as multipart form data.")
+    if reference.size > settings.LOCALGEN_REFERENCE_MAX_MB * 1_000_000:
+        return _error(413, f"The reference is larger than {settings.LOCALGEN_REFERENCE_MAX_MB} MB.")
+    from engine import EngineError, analyze  # the engine's numeric libraries load only when asked
+
+    with tempfile.NamedTemporaryFile(suffix=".audio") as local:
+        for chunk in reference.chunks():
+            local.write(chunk)
+        local.flush()
+        try:
+            analysis = analyze(local.name)
+        except EngineError as exc:
+            return _error(422, str(exc))
+    return JsonResponse(
+        {
+            "duration": round(analysis.duration, 2),
+            "tempo": round(analysis.tempo, 1),
+            "beat_found": analysis.beat_found,
+            "key": f"{analysis.key_tonic} {analysis.key_mode}",
+            "chords": analysis.chords[:8],
+            "loudness_lufs": round(analysis.loudness_lufs, 1),
+            "vocals_found": analysis.vocals_found,
+            "vocal_median_hz": round(analysis.vocal_median_hz, 1) if analysis.vocals_found else None,
+        }
+    )
+
+
 @require_safe
 def audio_file(request, token):
     try:
@@ -130,6 +167,12 @@ def _authenticated_key(request):
     if scheme.lower() != "bearer":
         return None
     return generation_key_for(plaintext.strip())
+
+
+def _unauthorized():
+    response = _error(401, "The API key is missing or not valid. Send it as 'Authorization: Bearer <key>'.")
+    response["WWW-Authenticate"] = 'Bearer realm="localgen"'
+    return response
 
 
 def _error(status, message, **details):
