@@ -35,9 +35,7 @@ LYRICS = (
     "Every step I take is bringing you to me"
 )
 # Enough lines for a song of about a minute, to time the engine against its speed target.
-MINUTE_LYRICS = LYRICS + "\n\n" + LYRICS.replace("I walk", "We run").replace("Hold me", "Take me") + "\n" + (
-    "Sunlight on the water and the summer rain\nCall my name and I will find my way again"
-)
+MINUTE_LYRICS = LYRICS + "\n\n" + LYRICS.replace("I walk", "We run").replace("Hold me", "Take me")
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
 MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])

