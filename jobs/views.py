@@ -6,6 +6,7 @@ answers 404 exactly like an unknown one. Share views need no login: the token is
 
 import functools
 import json
+import logging
 import mimetypes
 import re
 from pathlib import PurePosixPath
@@ -22,10 +23,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from jobs import flow, selectors, sharing
+from jobs import flow, selectors, sharing, upstream
 from jobs.audio import ReferenceRejected, measure_reference
 from jobs.files import reference_name_from_generator_token, stored_file_response
 from jobs.forms import HistoryFilterForm, JobCreateForm, ReferenceAnalyzeForm, ShareLinkCreateForm
+
+logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 25
 SHARE_REQUESTS_PER_MINUTE = 60
@@ -121,7 +124,22 @@ def reference_analyze(request):
     if not form.is_valid():
         error = form.errors["reference_track"][0]
         return render(request, "jobs/_reference_analysis.html", {"error": error}, status=422)
-    return render(request, "jobs/_reference_analysis.html", {"reference_info": form.reference_info})
+    heard = _what_the_generator_hears(form.cleaned_data["reference_track"])
+    return render(request, "jobs/_reference_analysis.html", {"reference_info": form.reference_info, "heard": heard})
+
+
+def _what_the_generator_hears(reference_track):
+    """The generator's own analysis (tempo, key, ...) where it offers one; None otherwise.
+
+    A nicety on top of our measurement: when the generator has no analysis or fails, the page just
+    shows less, and the upload itself is unaffected.
+    """
+    reference_track.seek(0)
+    try:
+        return upstream.MusicApiClient.from_settings().analyze(reference_track)
+    except upstream.UpstreamError as exc:
+        logger.info("reference analysis by the generator failed: %s", exc.message)
+        return None
 
 
 # --- one job ------------------------------------------------------------------------------------

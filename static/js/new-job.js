@@ -72,6 +72,12 @@
     return bytes >= 1e6 ? (bytes / 1e6).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1e3)) + " kB";
   }
 
+  // A newly chosen file replaces the one the server rejected: its error no longer applies.
+  function forgetRejectedFile(form, input) {
+    form.querySelectorAll("[data-reference-error]").forEach(function (error) { error.remove(); });
+    input.removeAttribute("aria-invalid");
+  }
+
   function showChosenFile(form, file) {
     var chosen = form.querySelector("[data-reference-chosen]");
     var preview = form.querySelector("[data-reference-preview]");
@@ -114,7 +120,10 @@
       input.files = event.dataTransfer.files;
       input.dispatchEvent(new Event("change"));
     });
-    input.addEventListener("change", function () { showChosenFile(form, input.files[0]); });
+    input.addEventListener("change", function () {
+      forgetRejectedFile(form, input);
+      showChosenFile(form, input.files[0]);
+    });
   }
 
   function enhanceLyrics(form, textarea) {

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from jobs.models import Job
 from tests.audio_samples import REFERENCE_SONG, SHORT_SUNG_CLIP
-from tests.browser.conftest import log_in, save_screenshot
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -78,4 +78,3 @@ def test_chosen_reference_shows_name_size_preview_and_measured_duration(page, li
     expect(page.locator("[data-reference-analysis]")).to_contain_text("60.0 s")
     expect(page.locator("[data-reference-analysis]")).to_contain_text("MP3")
     page.wait_for_function("() => document.querySelector('[data-reference-preview]').duration > 59")
-    save_screenshot(page, "new-song")

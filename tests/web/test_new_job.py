@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from jobs import upstream
 from jobs.models import Job
 from tests.audio_samples import SHORT_SUNG_CLIP, tone_wav
 from tests.factories import JobFactory
@@ -14,6 +15,20 @@ from tests.factories import JobFactory
 NEW = reverse("jobs:new")
 ANALYZE = reverse("jobs:analyze")
 LYRICS = "##\nWalking down the river\n\nSinging all night long\n##"
+
+
+@pytest.fixture(autouse=True)
+def generator_analysis(monkeypatch):
+    """What the generator's analysis answers (None: it offers none); no HTTP leaves these tests."""
+    answer = {"value": None}
+
+    def analyze(client, reference_file):
+        if isinstance(answer["value"], Exception):
+            raise answer["value"]
+        return answer["value"]
+
+    monkeypatch.setattr(upstream.MusicApiClient, "analyze", analyze)
+    return answer
 
 
 def wav_upload(seconds, name="reference.wav"):
@@ -132,6 +147,20 @@ def test_analyze_reports_what_the_server_measured(owner_client):
     page = response.content.decode()
     assert response.status_code == 200
     assert "16.0 s" in page and "WAV" in page and "22050 Hz" in page and "mono" in page
+
+
+def test_analyze_shows_tempo_and_key_when_the_generator_hears_them(owner_client, generator_analysis):
+    generator_analysis["value"] = {"duration": 16.0, "tempo": 92.4, "key": "B minor", "vocals_found": False}
+    page = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)}).content.decode()
+    assert "92 BPM" in page and "B minor" in page and "no singing voice" in page
+
+
+def test_analyze_still_reports_the_measurement_when_the_generator_fails(owner_client, generator_analysis):
+    generator_analysis["value"] = upstream.Unavailable("The generator could not be reached.")
+    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "16.0 s" in page and "BPM" not in page
 
 
 def test_analyze_says_why_a_file_is_rejected_and_stores_nothing(owner_client):
