@@ -1,0 +1,44 @@
+"""The pages still work with JavaScript off: plain form posts, the browser's own audio controls."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from jobs.models import ShareLink
+from tests.audio_samples import SHORT_SUNG_CLIP
+from tests.browser.conftest import log_in
+from tests.factories import JobFactory
+from tests.web.job_data import make_completed
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_rejected_upload_comes_back_with_the_reason_and_the_lyrics(page, live_server, owner):
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + reverse("jobs:new"))
+    page.get_by_label("2. Lyrics").fill("A line to sing")
+    page.get_by_label("1. Reference song").set_input_files(SHORT_SUNG_CLIP)
+    page.get_by_role("button", name="Make the song").click()
+    expect(page.locator(".field-error")).to_have_text("This file is 10.0 s long; the reference must be longer than 15 s.")
+    expect(page.get_by_label("2. Lyrics")).to_have_value("A line to sing")
+
+
+def test_finished_song_plays_with_native_controls_and_can_be_shared(page, live_server, owner):
+    job = make_completed(JobFactory(owner=owner, prompt="Plain and simple"))
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + job.get_absolute_url())
+    expect(page.locator("audio#song")).to_be_visible()
+    expect(page.locator("#waveform")).to_be_hidden()
+
+    page.get_by_role("button", name="Create a share link").click()
+    assert page.locator("[data-share-url]").input_value().startswith(f"{live_server.url}/s/")
+    page.get_by_role("button", name="Revoke").click()
+    expect(page.get_by_text("The link was revoked")).to_be_visible()
+    assert not ShareLink.objects.exists()
