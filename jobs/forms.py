@@ -8,6 +8,14 @@ from jobs.lyrics import PromptRejected, validate_prompt
 from jobs.models import Job, ShareLink
 
 
+def measured_reference(reference_track):
+    """What jobs.audio measured in an upload, or its rejection sentence as the field's error."""
+    try:
+        return measure_reference(reference_track)
+    except ReferenceRejected as rejection:
+        raise forms.ValidationError(rejection.message) from None
+
+
 class JobCreateForm(forms.Form):
     """Lyrics plus either a new reference upload or the reference of one of the person's earlier jobs."""
 
@@ -47,10 +55,7 @@ class JobCreateForm(forms.Form):
         reference_track = self.cleaned_data.get("reference_track")
         if not reference_track:
             return None
-        try:
-            self.reference_info = measure_reference(reference_track)
-        except ReferenceRejected as rejection:
-            raise forms.ValidationError(rejection.message) from None
+        self.reference_info = measured_reference(reference_track)
         return reference_track
 
     def clean(self):
@@ -63,13 +68,12 @@ class JobCreateForm(forms.Form):
 
 
 class ReferenceAnalyzeForm(forms.Form):
+    """One file, measured as the upload form would, before the person submits."""
+
     reference_track = forms.FileField()
 
     def clean_reference_track(self):
-        try:
-            self.reference_info = measure_reference(self.cleaned_data["reference_track"])
-        except ReferenceRejected as rejection:
-            raise forms.ValidationError(rejection.message) from None
+        self.reference_info = measured_reference(self.cleaned_data["reference_track"])
         return self.cleaned_data["reference_track"]
 
 
@@ -84,8 +88,14 @@ class HistoryFilterForm(forms.Form):
         """Keyword arguments for selectors.job_history; an invalid value is ignored rather than shown as an error."""
         self.is_valid()
         valid = self.cleaned_data
-        return {"search": valid.get("q", "").strip(), "status": valid.get("status", ""), "period": valid.get("period", "")}
+        return {
+            "search": valid.get("q", "").strip(),
+            "status": valid.get("status", ""),
+            "period": valid.get("period", ""),
+        }
 
 
 class ShareLinkCreateForm(forms.Form):
-    expiry = forms.ChoiceField(label="Link works for", choices=ShareLink.Expiry.choices, initial=ShareLink.Expiry.THIRTY_DAYS)
+    expiry = forms.ChoiceField(
+        label="Link works for", choices=ShareLink.Expiry.choices, initial=ShareLink.Expiry.THIRTY_DAYS
+    )

@@ -87,7 +87,10 @@ def job_new(request):
             return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
     with reference_track:
         job = flow.job_create(
-            owner=request.user, prompt=form.cleaned_data["prompt"], reference_track=reference_track, reference_info=reference_info
+            owner=request.user,
+            prompt=form.cleaned_data["prompt"],
+            reference_track=reference_track,
+            reference_info=reference_info,
         )
     return redirect_page(request, job.get_absolute_url())
 
@@ -208,21 +211,21 @@ def reference_audio(request, job_id):
 @login_required
 @require_GET
 def song_audio(request, job_id):
-    job = _completed(selectors.job_for_owner(owner=request.user, job_id=job_id))
-    return stored_file_response(request, job.song.name, download_name=song_download_name(job))
+    return song_response(request, selectors.job_for_owner(owner=request.user, job_id=job_id))
 
 
 @login_required
 @require_GET
 def song_download(request, job_id):
-    job = _completed(selectors.job_for_owner(owner=request.user, job_id=job_id))
-    return stored_file_response(request, job.song.name, download_name=song_download_name(job), as_attachment=True)
+    return song_response(request, selectors.job_for_owner(owner=request.user, job_id=job_id), as_attachment=True)
 
 
-def _completed(job):
+def song_response(request, job, *, as_attachment=False):
+    """The finished song, streamed with Range support (to play) or as an attachment (to keep)."""
     if not job.song:
         raise Http404("This song is not ready yet.")
-    return job
+    download_name = song_download_name(job)
+    return stored_file_response(request, job.song.name, download_name=download_name, as_attachment=as_attachment)
 
 
 def song_download_name(job):
@@ -240,16 +243,20 @@ def share_create(request, job_id):
     """Make a link and show its URL once; the database keeps only the token's hash."""
     job = selectors.job_for_owner(owner=request.user, job_id=job_id)
     form = ShareLinkCreateForm(request.POST)
+    if not form.is_valid():
+        return _share_refused(request, job, "Choose how long the link should work: 1 day, 7 days, 30 days or never.")
     try:
-        if not form.is_valid():
-            raise sharing.NotShareable("Choose how long the link should work: 1 day, 7 days, 30 days or never.")
         _, token = sharing.share_link_create(job=job, created_by=request.user, expiry=form.cleaned_data["expiry"])
     except sharing.NotShareable as rejection:
-        messages.error(request, rejection.message)
-        return redirect_page(request, job.get_absolute_url())
+        return _share_refused(request, job, rejection.message)
     new_share_url = request.build_absolute_uri(reverse("jobs:shared_song", args=[token]))
     template = "jobs/_share.html" if is_htmx(request) else "jobs/detail.html"
     return render(request, template, _job_page_context(job, new_share_url=new_share_url))
+
+
+def _share_refused(request, job, reason):
+    messages.error(request, reason)
+    return redirect_page(request, job.get_absolute_url())
 
 
 @login_required
@@ -308,15 +315,13 @@ def shared_song(request, token):
 @rate_limited_per_client
 @require_GET
 def shared_song_audio(request, token):
-    job = selectors.share_link_for_token(token).job
-    return stored_file_response(request, job.song.name, download_name=song_download_name(job))
+    return song_response(request, selectors.share_link_for_token(token).job)
 
 
 @rate_limited_per_client
 @require_GET
 def shared_song_download(request, token):
-    job = selectors.share_link_for_token(token).job
-    return stored_file_response(request, job.song.name, download_name=song_download_name(job), as_attachment=True)
+    return song_response(request, selectors.share_link_for_token(token).job, as_attachment=True)
 
 
 # --- for the generator --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 PASSWORD = "correct horse battery"  # tests/factories.py UserFactory
 PHONE_WIDTH = {"width": 390, "height": 844}
+SHORT_CLIP_REJECTION = "This file is 10.0 s long; the reference must be longer than 15 s."  # SHORT_SUNG_CLIP
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,9 @@ window.Notification = class {
 
 
 def test_status_updates_in_place_and_the_finished_song_is_announced(page, live_server, owner):
-    job = JobFactory(owner=owner, prompt="Harbour lights\nSecond line", status=Job.Status.GENERATING, upstream_status="running")
+    job = JobFactory(
+        owner=owner, prompt="Harbour lights\nSecond line", status=Job.Status.GENERATING, upstream_status="running"
+    )
     page.add_init_script(RECORDING_NOTIFICATION)
     log_in(page, live_server.url, owner)
     page.goto(live_server.url + job.get_absolute_url())

@@ -66,8 +66,9 @@ def test_history_lists_songs_and_plays_one_in_place(page, live_server, owner, fi
     page.goto(live_server.url + reverse("jobs:history"))
 
     expect(page.get_by_role("link", name="City lights are calling me home")).to_be_visible()
-    page.get_by_role("button", name="Play City lights are calling me home").click()
-    expect(page.get_by_role("button", name="Play City lights are calling me home")).to_have_attribute("aria-pressed", "true")
+    play_button = page.get_by_role("button", name="Play City lights are calling me home")
+    play_button.click()
+    expect(play_button).to_have_attribute("aria-pressed", "true")
     save_screenshot(page, "history")
 
     page.set_viewport_size(PHONE_WIDTH)

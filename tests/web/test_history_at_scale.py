@@ -20,7 +20,8 @@ pytestmark = pytest.mark.skipif(not os.environ.get("MUSICGEN_MEASURE_HISTORY"), 
 
 
 def test_history_with_10000_jobs_stays_fast_on_early_and_late_pages(owner_client, owner):
-    create_many_jobs(owner, JOBS, prompt="Line {n} of a song about the sea\nSecond line", completed_every=3, song_peaks=PEAKS)
+    prompt = "Line {n} of a song about the sea\nSecond line"
+    create_many_jobs(owner, JOBS, prompt=prompt, completed_every=3, song_peaks=PEAKS)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE jobs_job")
     owner_client.get(reverse("jobs:history"))  # warm up the connection and templates

@@ -49,7 +49,9 @@ def test_job_page_shows_lyrics_reference_status_and_events(owner_client, queued_
 
 def test_job_page_keeps_errors_of_earlier_attempts(owner_client, owner):
     job = JobFactory(owner=owner, status=Job.Status.QUEUED, attempt=2)
-    JobEvent.objects.create(job=job, attempt=1, from_status="generating", to_status="failed", note="The generator timed out.")
+    JobEvent.objects.create(
+        job=job, attempt=1, from_status="generating", to_status="failed", note="The generator timed out."
+    )
     JobEvent.objects.create(job=job, attempt=2, from_status="failed", to_status="queued", note="Retried by the owner.")
     page = owner_client.get(url("detail", job)).content.decode()
     assert "The generator timed out." in page and "attempt 2" in page

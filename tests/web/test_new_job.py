@@ -94,7 +94,9 @@ def test_missing_reference_is_asked_for(owner_client):
     assert "Choose a reference song" in response.content.decode()
 
 
-def test_valid_16_second_wav_creates_a_queued_job_and_opens_its_page(owner_client, owner, django_capture_on_commit_callbacks):
+def test_valid_16_second_wav_creates_a_queued_job_and_opens_its_page(
+    owner_client, owner, django_capture_on_commit_callbacks
+):
     # The submit task is sent on commit; capturing (not running) it keeps this test free of workers.
     with django_capture_on_commit_callbacks(execute=False) as on_commit:
         response = owner_client.post(NEW, {"prompt": LYRICS, "reference_track": wav_upload(16.0, "my demo.wav")})
@@ -126,7 +128,8 @@ def test_from_an_earlier_job_prefills_its_lyrics_and_offers_its_reference(owner_
 
 def test_reusing_the_earlier_reference_creates_a_job_with_a_copy_of_it(owner_client, owner):
     earlier = JobFactory(owner=owner)
-    response = owner_client.post(NEW, {"prompt": "New words", "reuse_reference_of": earlier.id, "reuse_reference": "on"})
+    reuse = {"reuse_reference_of": earlier.id, "reuse_reference": "on"}
+    response = owner_client.post(NEW, {"prompt": "New words", **reuse})
     job = Job.objects.exclude(id=earlier.id).get(owner=owner)
     assert response["Location"] == job.get_absolute_url()
     assert job.reference_name == earlier.reference_name
@@ -137,7 +140,8 @@ def test_reusing_the_earlier_reference_creates_a_job_with_a_copy_of_it(owner_cli
 def test_other_peoples_job_cannot_be_used_as_a_starting_point(other_person_client, queued_job):
     page = other_person_client.get(NEW, {"from": queued_job.id}).content.decode()
     assert queued_job.prompt not in page
-    response = other_person_client.post(NEW, {"prompt": "Mine", "reuse_reference_of": queued_job.id, "reuse_reference": "on"})
+    reuse = {"reuse_reference_of": queued_job.id, "reuse_reference": "on"}
+    response = other_person_client.post(NEW, {"prompt": "Mine", **reuse})
     assert "Choose a reference song" in response.content.decode()
     assert Job.objects.count() == 1
 

@@ -37,7 +37,8 @@ def test_only_the_tokens_hash_and_hint_are_stored(owner_client, completed_job):
 
 def test_expiry_choice_sets_when_the_link_stops_working(owner_client, completed_job):
     create_link(owner_client, completed_job, expiry="7")
-    assert ShareLink.objects.get().expires_at == pytest.approx(timezone.now() + timedelta(days=7), abs=timedelta(minutes=1))
+    in_a_week = timezone.now() + timedelta(days=7)
+    assert ShareLink.objects.get().expires_at == pytest.approx(in_a_week, abs=timedelta(minutes=1))
     ShareLink.objects.all().delete()
     create_link(owner_client, completed_job, expiry="never")
     assert ShareLink.objects.get().expires_at is None
