@@ -144,8 +144,10 @@
       progress.value = 0;
       progress.hidden = false;
     });
+    // htmx reports the upload's progress and then the answer's download: the bar only moves forward.
     form.addEventListener("htmx:xhr:progress", function (event) {
-      if (event.detail.lengthComputable) progress.value = (100 * event.detail.loaded) / event.detail.total;
+      if (!event.detail.lengthComputable) return;
+      progress.value = Math.max(progress.value, (100 * event.detail.loaded) / event.detail.total);
     });
     form.addEventListener("htmx:afterRequest", function () { progress.value = 100; });
   }
