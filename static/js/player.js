@@ -42,6 +42,9 @@
     waveform.tabIndex = 0;
     waveform.setAttribute("role", "slider");
     waveform.setAttribute("aria-label", "Position in the song (left and right arrows seek)");
+    waveform.setAttribute("aria-valuemin", "0");
+    waveform.setAttribute("aria-valuemax", String(Math.round(Number(figure.dataset.duration))));
+    waveform.setAttribute("aria-valuenow", "0");
     waveform.addEventListener("keydown", function (event) {
       var step = { ArrowLeft: -SEEK_STEP_SECONDS, ArrowRight: SEEK_STEP_SECONDS }[event.key];
       if (!step) return;
@@ -60,6 +63,7 @@
     });
     wavesurfer.on("timeupdate", function (seconds) {
       currentTime.textContent = clock(seconds);
+      waveform.setAttribute("aria-valuenow", String(Math.round(seconds)));
       waveform.setAttribute("aria-valuetext", clock(seconds));
     });
     wavesurfer.on("ready", function () { figure.dataset.waveformReady = "true"; });
