@@ -95,7 +95,7 @@ def test_first_queued_job_is_next(owner_client, queued_job):
 def test_failed_job_shows_the_reason_and_a_retry_button_and_stops_polling(owner_client, owner):
     job = JobFactory(owner=owner, status=Job.Status.FAILED, error="The generator rejected the reference.")
     fragment = owner_client.get(url("status", job)).content.decode()
-    assert "Failed: The generator rejected the reference." in fragment
+    assert "badge-failed" in fragment and "The generator rejected the reference." in fragment
     assert url("retry", job) in fragment
     assert url("cancel", job) not in fragment
     assert "hx-trigger" not in fragment
