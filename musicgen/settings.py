@@ -191,6 +191,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SOFT_TIME_LIMIT = envint("MUSICGEN_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
 
+# Shared by every web process, so limits such as the share pages' rate limit hold across workers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": envstr("MUSICGEN_CACHE_URL", "redis://127.0.0.1:6379/1"),
+        "KEY_PREFIX": "musicgen",
+    }
+}
+
 # --- the music API: the hosted one, or by default this server's own local generation service ---
 MUSICGEN_API_BASE_URL = envstr("MUSICGEN_API_BASE_URL", PUBLIC_BASE_URL).rstrip("/")
 MUSICGEN_API_KEY = envsecret("MUSICGEN_API_KEY")
