@@ -22,11 +22,13 @@ class MelodyNote:
     midi: int
 
 
+SYLLABLE_SECONDS = 0.2  # about the length of a spoken syllable
+
+
 def syllable_grid(tempo: float) -> int:
-    """Grid steps per beat: syllables about a quarter to a third of a second apart."""
-    if tempo < 75:
-        return 4
-    return 2 if tempo <= 140 else 1
+    """Grid steps per beat (1 to 4, triplets included) closest to a spoken syllable's length,
+    so vowels need little stretching and the words stay recognisable."""
+    return int(np.clip(round(60.0 / tempo / SYLLABLE_SECONDS), 1, 4))
 
 
 def phrase_rhythm(stresses: list, steps_per_beat: int, rng: np.random.Generator) -> list:

@@ -16,6 +16,11 @@ from .singer import midi_to_hz
 
 FRAME_SECONDS = 0.005
 LONGEST_CONSONANTS = 0.10  # seconds of onset or coda kept per syllable
+# Measured with pocketsphinx: stretching syllables 1.5x keeps most words recognisable, 2x
+# loses a third of them, 3x nearly all.
+LONGEST_STRETCH = 1.8
+SHORTEST_VOWEL = 0.12  # seconds; short spoken vowels may still grow to this
+LONGEST_DETACHED_GAP = 0.12  # seconds of silence a detached note may leave inside a phrase
 VIBRATO_HZ = 5.5
 VIBRATO_SEMITONES = 0.15
 VIBRATO_DELAY = 0.25  # seconds into a note before vibrato starts
@@ -138,6 +143,15 @@ def _warp(line_syllables: list, phoneme_frames: np.ndarray, frame_count: int, no
         out_begin, out_end = max(0, out_begin), min(total, max(out_end, out_begin + 1))
         length = out_end - out_begin
         vowel = max(1, length - onset - coda)
+        if number + 1 < len(spans):
+            # Vowels stretched far beyond speech stop sounding like words; inside a phrase
+            # the syllable ends a little early instead (a detached note), but never leaves a
+            # gap long enough to sound like the end of the phrase. Its last note is held.
+            natural = nucleus_end - nucleus_start
+            stretched = max(int(SHORTEST_VOWEL / FRAME_SECONDS), int(natural * LONGEST_STRETCH))
+            vowel = max(min(vowel, stretched), vowel - int(LONGEST_DETACHED_GAP / FRAME_SECONDS))
+            out_end = out_begin + min(length, onset + vowel + coda)
+            length = out_end - out_begin
         if onset + coda + 1 > length:  # a very short note: squeeze the whole syllable in
             pieces = np.linspace(start, end, length, endpoint=False)
         else:

@@ -18,7 +18,7 @@ import soundfile
 log = logging.getLogger(__name__)
 
 LOWER_VOICE = "jm_kumo"
-HIGHER_VOICE = "jf_nezumi"
+HIGHER_VOICE = "jf_gongitsune"
 # Slightly quick speech keeps consonants short; vowels are stretched to the notes later.
 SPEAKING_SPEED = 1.15
 
