@@ -58,8 +58,11 @@ def chroma(spec: Spectrogram) -> np.ndarray:
 
 
 def estimate_key(pitch_class_energy: np.ndarray):
-    """The (tonic, mode) whose profile correlates best with the summed chroma."""
+    """The (tonic, mode) whose profile correlates best with the summed chroma; C major when
+    nothing tonal sounds at all."""
     best = (0, "major", -2.0)
+    if np.std(pitch_class_energy) == 0:
+        return best[0], best[1]
     for tonic in range(12):
         for mode, profile in (("major", MAJOR_PROFILE), ("minor", MINOR_PROFILE)):
             correlation = np.corrcoef(pitch_class_energy, np.roll(profile, tonic))[0, 1]

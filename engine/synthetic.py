@@ -75,11 +75,11 @@ def singer(tonic: int, mode: str, tempo: float, seconds: float, rate: int, middl
 
 def write_reference(
     path, *, tempo: float, tonic: int, mode: str, seconds: float = 24.0, rate: int = 44100,
-    channels: int = 1, singer_midi=None, with_chords: bool = True, seed: int = 0,
+    channels: int = 1, singer_midi=None, with_chords: bool = True, with_drums: bool = True, seed: int = 0,
 ) -> None:
     """Write a WAV (or MP3, by the path's extension) reference with the given properties."""
     rng = np.random.default_rng(seed)
-    mix = drums(tempo, seconds, rate, rng)
+    mix = drums(tempo, seconds, rate, rng) if with_drums else np.zeros(int(seconds * rate))
     if with_chords:
         mix += chord_loop(tonic, mode, tempo, seconds, rate)
     if singer_midi is not None:

@@ -3,7 +3,9 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+import soundfile
 
 from engine import analyze
 from engine.synthetic import write_reference
@@ -17,6 +19,24 @@ def test_analysis_finds_the_tempo_of_a_click_track(tmp_path):
 
     assert analysis.beat_found
     assert analysis.tempo == pytest.approx(110.0, rel=0.02)
+
+
+def test_silence_has_no_beat_and_gets_a_moderate_tempo(tmp_path):
+    path = tmp_path / "silence.wav"
+    soundfile.write(str(path), np.zeros(44100 * 20, dtype=np.float32), 44100)
+
+    analysis = analyze(path)
+
+    assert not analysis.beat_found
+    assert analysis.tempo == pytest.approx(100.0)
+    assert not analysis.vocals_found
+
+
+def test_sustained_chords_without_drums_get_a_tempo_in_the_usual_range(tmp_path):
+    path = tmp_path / "pads.wav"
+    write_reference(path, tempo=90.0, tonic=0, mode="major", seconds=20.0, with_drums=False)
+
+    assert 55.0 <= analyze(path).tempo <= 200.0
 
 
 @pytest.mark.parametrize(("tonic", "mode", "name"), [(0, "major", "C"), (9, "minor", "A"), (2, "minor", "D"), (7, "major", "G")])
