@@ -178,7 +178,7 @@ def main() -> None:
                 write_reference(path, tempo=tempo, tonic=tonic, mode=mode, seconds=30.0, singer_midi=singer_midi, seed=tonic)
                 rows.append(measure(name, path, LYRICS, workdir))
                 print(markdown(rows[-1:]), file=sys.stderr)
-            minute = measure("acestep_test_track_001.mp3, 10-line lyric (≈1 min song)", REAL_REFERENCE, MINUTE_LYRICS, workdir)
+            minute = measure("acestep_test_track_001.mp3, 8-line lyric (≈1 min song)", REAL_REFERENCE, MINUTE_LYRICS, workdir)
             rows.append(minute)
     print(markdown(rows))
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .harmony import diatonic_chords
+from .harmony import diatonic_chords, estimate_key
 from .melody import phrase_bars, phrase_melody, phrase_rhythm, syllable_grid
 from .tempo import BEATS_PER_BAR
 
@@ -42,14 +42,19 @@ class SongPlan:
 
 
 def chord_loop(reference_chords: list, tonic: int, mode: str, rng) -> list:
-    """Four consecutive bars of the reference's harmony, preferring stretches that include
-    the home chord and more than one chord, so the song sounds in the same key."""
+    """Four consecutive bars of the reference's harmony. Preferred, in order: stretches whose
+    chords on their own point to the reference's key (so the song is heard in it too), that
+    include the home chord, and that hold more than one chord."""
     home = diatonic_chords(tonic, mode)[0]
     windows = [reference_chords[start:start + LOOP_BARS] for start in range(max(1, len(reference_chords) - LOOP_BARS + 1))]
     windows = [window for window in windows if window]
 
     def fits(window):
-        return any(chord == home for chord in window) + (len({chord.name for chord in window}) > 1)
+        profile = np.zeros(12)
+        for chord in window:
+            profile[chord.pitch_classes()] += 1.0
+            profile[chord.root] += 0.5
+        return (estimate_key(profile) == (tonic, mode), home in window, len({chord.name for chord in window}) > 1)
 
     best = max(fits(window) for window in windows)
     candidates = [window for window in windows if fits(window) == best]
