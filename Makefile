@@ -59,10 +59,10 @@ postgres:
 	@./bin/ensure-postgres
 
 migrate: install
-	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py migrate --no-input --skip-checks
 
 app-key: migrate
-	@$(BIN)/python manage.py create_generation_key app --key-file var/localgen-app.key >/dev/null
+	@$(BIN)/python manage.py create_generation_key app --key-file var/localgen-app.key --skip-checks >/dev/null
 	@echo "Local generation service key: var/localgen-app.key"
 
 user: install migrate
