@@ -65,9 +65,12 @@ def chord_loop(reference_chords: list, tonic: int, mode: str, rng) -> list:
 
 
 def melody_middle(analysis) -> tuple:
-    """(higher voice?, MIDI middle of the melody) from the reference singer's register."""
+    """(higher voice?, MIDI middle of the melody) from the reference singer's register.
+
+    With no singer to follow, the higher voice sings: its words are recognised more often
+    (pocketsphinx, bench/engine_quality.py)."""
     if not analysis.vocals_found:
-        return False, 52
+        return True, 62
     higher = analysis.vocal_median_midi >= HIGHER_VOICE_ABOVE_MIDI
     low, high = HIGHER_VOICE_MIDDLE if higher else LOWER_VOICE_MIDDLE
     return higher, int(np.clip(round(analysis.vocal_median_midi), low, high))
