@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from .errors import UnusableLyrics
 
 LONGEST_LYRICS = 600
+# A longer line is sung as several phrases: one breath, and a bounded alignment per phrase.
+MOST_WORDS_PER_PHRASE = 12
 INTRO_OUTRO_MARKER = "##"
 PAUSE = None  # a blank line: at least one bar of rest
 
@@ -37,7 +39,7 @@ def parse_lyrics(text: str) -> Lyrics:
     for raw_line in stripped.splitlines():
         line = singable_text(raw_line)
         if line:
-            lines.append(line)
+            lines.extend(_phrases(line))
         elif not raw_line.strip() and lines and lines[-1] is not PAUSE:
             lines.append(PAUSE)
     while lines and lines[-1] is PAUSE:
@@ -56,3 +58,11 @@ def singable_text(line: str) -> str:
     kept = re.sub(r"(?<![A-Za-z])'|'(?![A-Za-z])", " ", kept)  # quotes, not contractions
     kept = re.sub(r"\s+", " ", kept).strip(" ,;:-")
     return kept if re.search(r"[A-Za-z0-9]", kept) else ""
+
+
+def _phrases(line: str) -> list:
+    """Split an over-long line into nearly equal runs of words."""
+    words = line.split()
+    count = -(-len(words) // MOST_WORDS_PER_PHRASE)
+    size = -(-len(words) // count)
+    return [" ".join(words[start:start + size]) for start in range(0, len(words), size)]

@@ -31,3 +31,12 @@ def test_syllables_carry_the_stress_espeak_marks():
 
     assert [syllable.stress for syllable in found] == [0, 2, 0, 2, 0]
     assert [syllable.word_start for syllable in found] == [True, False, True, True, False]
+
+
+def test_a_line_of_more_than_twelve_words_is_sung_as_several_phrases():
+    line = " ".join(f"word{number}" for number in range(30))
+
+    phrases = parse_lyrics(line).lines
+
+    assert len(phrases) == 3
+    assert " ".join(phrases) == line
