@@ -101,12 +101,12 @@ def words_heard(audio: np.ndarray, rate: int, lyrics: str) -> float:
     return found / len(expected)
 
 
-def spoken_lyrics(lyrics: str, higher: bool) -> tuple:
+def spoken_lyrics(lyrics: str, speaker: str) -> tuple:
     """The same voice reading the lyrics plainly, line by line."""
-    from engine.voice import HIGHER_VOICE, LOWER_VOICE, load_voice
+    from engine.voice import load_voice
 
     voice = load_voice()
-    lines = [voice.say(line, HIGHER_VOICE if higher else LOWER_VOICE) for line in lyrics.splitlines() if line.strip()]
+    lines = [voice.say(line, speaker) for line in lyrics.splitlines() if line.strip()]
     gap = np.zeros(int(0.4 * lines[0].rate), dtype=np.float32)
     return np.concatenate([piece for line in lines for piece in (line.audio, gap)]), lines[0].rate
 
@@ -134,10 +134,10 @@ def measure(name: str, reference: Path, lyrics: str, workdir: Path) -> dict:
     loudness, true_peak = loudness_and_true_peak(out_path)
     errors = pitch_errors(stems / "vocals.wav", result["sung_notes"])
     vocal, rate = soundfile.read(str(stems / "vocals.wav"), dtype="float32")
-    higher = result["analysis"]["vocals_found"] and result["analysis"]["vocal_median_midi"] >= 57
-    speech, speech_rate = spoken_lyrics(lyrics, higher)
+    speech, speech_rate = spoken_lyrics(lyrics, result["voice"].split()[-1])
     return {
         "reference": name,
+        "voice": result["voice"],
         "tempo ref → song (BPM)": f"{reference_tempo:.1f} → {song_tempo:.1f}",
         "tempo error": f"{abs(song_tempo - reference_tempo) / reference_tempo:.1%}",
         "key ref → song": f"{reference_key} → {song_key}",

@@ -32,7 +32,7 @@ class RenderResult:
     timings: dict  # stage -> seconds
     peak_memory_mb: dict  # stage -> the process's peak resident memory at the end of it
     sung_notes: list  # [start s, end s, MIDI] of every sung syllable, for measuring the singing
-    voice: str  # which speech synthesiser sang
+    voice: str  # which synthesiser and speaker sang, e.g. "kokoro jm_kumo"
 
     def to_dict(self) -> dict:
         return asdict(self) | {"analysis": self.analysis.to_dict()}
@@ -98,7 +98,7 @@ def render(reference_path, lyrics: str, seed: int, out_path, stems_dir=None) -> 
         timings=stopwatch.timings,
         peak_memory_mb=stopwatch.peak_memory_mb,
         sung_notes=[[round(n.start, 4), round(n.end, 4), n.midi] for line in sung_notes for n in line],
-        voice=type(voice).__name__,
+        voice=f"{voice.name} {speaker}",
     )
 
 

