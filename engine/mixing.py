@@ -64,7 +64,7 @@ def master(vocal: np.ndarray, band: np.ndarray, rate: int) -> np.ndarray:
     glue = pedalboard.Compressor(threshold_db=-14, ratio=2.0, attack_ms=10, release_ms=150)
     mix = glue(mix.T.astype(np.float32), rate).T
     meter = pyloudnorm.Meter(rate)
-    for _ in range(3):  # the limiter takes a little loudness away; converge in a few passes
+    for _ in range(2):  # the limiter takes a little loudness away; a second pass restores it
         loudness = meter.integrated_loudness(mix.astype(np.float64))
         mix = limit(mix * 10 ** ((TARGET_LUFS - loudness) / 20), rate)
     excess = true_peak_db(mix) - HIGHEST_TRUE_PEAK_DB
