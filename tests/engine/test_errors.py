@@ -7,10 +7,12 @@ from engine import ReferenceTooShort, UnreadableReference, UnusableLyrics, analy
 from engine.lyrics import parse_lyrics
 from engine.synthetic import write_reference
 
+from .conftest import SHARED_REFERENCES
+
 
 def test_reference_of_15_seconds_or_less_is_rejected_with_its_measured_length(tmp_path):
     with pytest.raises(ReferenceTooShort, match=r"10\.0 s long; it must be longer than 15 s"):
-        render("/work/shared/ref/diffrhythm_eg_cn.wav", "la la la", 1, tmp_path / "song.mp3")
+        render(SHARED_REFERENCES / "diffrhythm_eg_cn.wav", "la la la", 1, tmp_path / "song.mp3")
 
 
 def test_generated_reference_of_exactly_15_seconds_is_rejected(tmp_path):
