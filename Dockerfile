@@ -7,7 +7,7 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 MUSICGEN_DEBUG=false
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fluidsynth fluid-soundfont-gm espeak-ng \
+ && apt-get install -y --no-install-recommends libfluidsynth3 fluid-soundfont-gm espeak-ng \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .

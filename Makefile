@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the engine renders and sings with (SoundFont synthesis, fallback voice).
-ENGINE_APT_PACKAGES := fluidsynth fluid-soundfont-gm espeak-ng
+ENGINE_APT_PACKAGES := libfluidsynth3 fluid-soundfont-gm espeak-ng
 # Debian's Chromium, driven by Playwright in the browser tests (Playwright's own download cannot work here).
 BROWSER_APT_PACKAGES := chromium chromium-driver
 VENDOR := static/vendor
