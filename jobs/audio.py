@@ -10,6 +10,8 @@ import soundfile
 from django.conf import settings
 from django.core.files import File
 
+from jobs.errors import ExplainedError
+
 # Magic numbers of files people upload by mistake, to say what the file really is.
 KNOWN_SIGNATURES = [
     (b"PK\x03\x04", "a ZIP archive"),
@@ -29,10 +31,8 @@ KNOWN_SIGNATURES = [
 DECODE_BLOCK_FRAMES = 65536
 
 
-class ReferenceRejected(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class ReferenceRejected(ExplainedError):
+    pass
 
 
 @dataclass(frozen=True)

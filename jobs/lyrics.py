@@ -4,13 +4,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from jobs.errors import ExplainedError
+
 MARKER = "##"
 
 
-class PromptRejected(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class PromptRejected(ExplainedError):
+    pass
 
 
 @dataclass(frozen=True)

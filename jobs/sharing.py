@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from jobs.errors import ExplainedError
 from jobs.models import Job, ShareLink, hash_share_token
 
 TOKEN_BYTES = 32  # 256 bits from secrets.token_urlsafe: unguessable, so a plain SHA-256 is enough
@@ -17,10 +18,8 @@ EXPIRY_DAYS = {
 }
 
 
-class NotShareable(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class NotShareable(ExplainedError):
+    pass
 
 
 def share_link_create(*, job, created_by, expiry=ShareLink.Expiry.THIRTY_DAYS):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
+from jobs.errors import ExplainedError
+
 logger = logging.getLogger(__name__)
 
 GENERATE_PATH = "/v2/generate/audio"
@@ -18,12 +20,8 @@ ANALYZE_PATH = "/v2/analyze/audio"  # offered by our local service only
 WORKING_STATUSES = ("queued", "generating", "waiting")
 
 
-class UpstreamError(Exception):
-    transient = False
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class UpstreamError(ExplainedError):
+    transient = False  # whether trying the same request again later may succeed
 
 
 class InputRejected(UpstreamError):
