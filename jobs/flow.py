@@ -99,7 +99,7 @@ def job_create(*, owner, prompt, reference_track, reference_info):
 
 def job_cancel(job):
     """Stop a job the owner no longer wants. The hosted API cannot stop a generation; we stop polling it."""
-    return move(job.id, from_statuses=(S.QUEUED, S.GENERATING), to=S.CANCELLED, note="Cancelled by the owner.")
+    return move(job.id, from_statuses=Job.CANCELLABLE_STATUSES, to=S.CANCELLED, note="Cancelled by the owner.")
 
 
 def job_retry(job):
@@ -107,7 +107,7 @@ def job_retry(job):
     with transaction.atomic():
         moved = move(
             job.id,
-            from_statuses=(S.FAILED, S.CANCELLED),
+            from_statuses=Job.RETRYABLE_STATUSES,
             to=S.QUEUED,
             note="Retried by the owner.",
             attempt=F("attempt") + 1,

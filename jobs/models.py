@@ -39,6 +39,8 @@ class Job(models.Model):
 
     FINAL_STATUSES = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
     MOVING_STATUSES = (Status.QUEUED, Status.SUBMITTING, Status.GENERATING, Status.DOWNLOADING)
+    CANCELLABLE_STATUSES = (Status.QUEUED, Status.GENERATING)  # not mid-request to the generator
+    RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELLED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
@@ -100,11 +102,11 @@ class Job(models.Model):
 
     @property
     def can_cancel(self):
-        return self.status in (self.Status.QUEUED, self.Status.GENERATING)
+        return self.status in self.CANCELLABLE_STATUSES
 
     @property
     def can_retry(self):
-        return self.status in (self.Status.FAILED, self.Status.CANCELLED)
+        return self.status in self.RETRYABLE_STATUSES
 
     @property
     def elapsed(self):
