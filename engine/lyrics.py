@@ -51,13 +51,24 @@ def parse_lyrics(text: str) -> Lyrics:
 
 def singable_text(line: str) -> str:
     """Keep what the English voice can pronounce: Latin letters (accents folded), digits,
-    apostrophes and phrase punctuation. Emoji, symbols and other scripts are skipped."""
+    apostrophes and phrase punctuation. Emoji, symbols and other scripts are skipped, and dashes,
+    slashes, ellipses and other symbols between words become word breaks."""
     folded = unicodedata.normalize("NFKD", line.replace("\u2019", "'"))
-    ascii_only = folded.encode("ascii", "ignore").decode("ascii")
+    # Accents fold away into their letters; any other non-ASCII character (a dash, an emoji, another
+    # script) stands between words, so it must leave a space rather than join its neighbours.
+    ascii_only = "".join(_ascii_or_space(character) for character in folded)
     kept = re.sub(r"[^A-Za-z0-9' ,.!?;:\-]", " ", ascii_only)
+    kept = re.sub(r"-{2,}", " ", kept)  # a typed dash ("--"), unlike a hyphen, separates words
+    kept = re.sub(r"(?<=[A-Za-z])([,.!?;:]+)(?=[A-Za-z])", r"\1 ", kept)  # "win...Storms", "me,you"
     kept = re.sub(r"(?<![A-Za-z])'|'(?![A-Za-z])", " ", kept)  # quotes, not contractions
     kept = re.sub(r"\s+", " ", kept).strip(" ,;:-")
     return kept if re.search(r"[A-Za-z0-9]", kept) else ""
+
+
+def _ascii_or_space(character: str) -> str:
+    if character.isascii():
+        return character
+    return "" if unicodedata.combining(character) else " "
 
 
 def _phrases(line: str) -> list:

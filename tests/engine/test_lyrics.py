@@ -40,3 +40,23 @@ def test_a_line_of_more_than_twelve_words_is_sung_as_several_phrases():
 
     assert len(phrases) == 3
     assert " ".join(phrases) == line
+
+
+def test_dashes_slashes_and_ellipses_between_words_separate_them():
+    lyrics = parse_lyrics("forever—me and you\nthis/that\nwait…now\nso--long\nwell-known, naïve")
+
+    assert lyrics.lines == ["forever me and you", "this that", "wait... now", "so long", "well-known, naive"]
+
+
+def test_the_hosted_documentations_example_prompt_is_sung_word_by_word():
+    prompt = (
+        "##Side by side, through thick and thin, \n\nWith a laugh, we always win. \n\n Storms may come, "
+        "but we stay true, \n\nFriends forever—me and you!##"
+    )
+
+    lyrics = parse_lyrics(prompt)
+
+    assert lyrics.intro_and_outro
+    assert lyrics.sung_lines[-1] == "Friends forever me and you!"
+    sung_words = " ".join(lyrics.sung_lines).split()
+    assert "foreverme" not in sung_words and sung_words[-3:] == ["me", "and", "you!"]
