@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jobs.files import stored_file_response
 from localgen import flow
 from localgen.keys import generation_key_for
 from localgen.models import Generation
+from musicgen.file_responses import storage_signs_urls, stored_file_response
 
 MODEL = "minimax-music"
 PROMPT_MAX_CHARS = 600  # the hosted API's limit
@@ -106,7 +106,7 @@ def _own_generation(key, generation_id):
 
 def _audio_url(generation):
     """An absolute URL anyone holding it can download the song from, for AUDIO_URL_VALID_FOR seconds."""
-    if getattr(default_storage, "querystring_auth", False):
+    if storage_signs_urls():
         return default_storage.url(generation.audio_file.name, expire=AUDIO_URL_VALID_FOR)
     token = signing.dumps(str(generation.id), salt=AUDIO_URL_SALT)
     return settings.PUBLIC_BASE_URL + reverse("localgen:audio_file", args=[token])
