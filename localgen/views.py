@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from localgen import flow
 from localgen.keys import generation_key_for
 from localgen.models import Generation
+from localgen.reference import reference_url_problem
 from musicgen.file_responses import storage_signs_urls, stored_file_response
 
 MODEL = "minimax-music"
@@ -53,6 +54,9 @@ def _start_generation(request, key):
     field_errors = _field_errors(body)
     if field_errors:
         return _error(422, "; ".join(f"{field} {problem}" for field, problem in field_errors.items()) + ".", fields=field_errors)
+    url_problem = reference_url_problem(body["reference_audio_url"])
+    if url_problem:
+        return _error(422, url_problem, fields={"reference_audio_url": url_problem})
     generation = flow.generation_create(key=key, prompt=body["prompt"], reference_audio_url=body["reference_audio_url"])
     return JsonResponse({"id": str(generation.id), "status": generation.status}, status=201)
 
