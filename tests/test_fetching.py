@@ -6,10 +6,13 @@ so no test ever connects anywhere else.
 """
 
 import io
+import os
 import socket
 import ssl
 import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -41,6 +44,7 @@ from tests.file_server import (
 )
 
 MB = 1_000_000
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def fetch(url, *, max_bytes=MB, timeout_seconds=10, address_policy=None):
@@ -353,6 +357,17 @@ def test_origins_are_parsed_with_default_ports_and_lower_case_hosts():
 def test_a_malformed_origin_is_refused(text):
     with pytest.raises(ValueError):
         parse_origins(text)
+
+
+def test_a_malformed_allowed_origins_setting_stops_the_settings_from_loading():
+    env = {**os.environ, "LOCALGEN_ALLOWED_REFERENCE_ORIGINS": "http://127.0.0.1:8765, files.example:443"}
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import musicgen.settings"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
+    )
+
+    assert loaded.returncode != 0
+    assert "ImproperlyConfigured: LOCALGEN_ALLOWED_REFERENCE_ORIGINS: 'files.example:443'" in loaded.stderr
 
 
 def test_the_origin_of_a_url_ignores_its_path():
