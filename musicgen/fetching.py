@@ -95,6 +95,7 @@ class CouldNotDownload(FetchError):
 
 
 NOT_HTTP = "Only http and https URLs can be fetched."
+BAD_PORT = "The URL's port is not a valid port number; check the URL."
 HAS_CREDENTIALS = "URLs with a user name or password are not accepted; use a URL without them."
 INTERNAL_ADDRESS = (
     "The URL's address is not allowed because it is private or internal (this machine, a private "
@@ -154,6 +155,10 @@ class AddressPolicy:
             raise AddressNotAllowed(NOT_HTTP)
         if parts.username is not None or parts.password is not None:
             raise AddressNotAllowed(HAS_CREDENTIALS)
+        try:
+            parts.port  # noqa: B018 - urlsplit checks the port only when asked for it
+        except ValueError:
+            raise AddressNotAllowed(BAD_PORT) from None
 
     def addresses(self, scheme: str, host: str, port: int) -> list[tuple[int, tuple]]:
         """Where a connection to this origin may go: every address the host resolves to, all of them allowed."""
@@ -167,6 +172,8 @@ class AddressPolicy:
 
 def resolved(host: str, port: int, resolve: Resolver = socket.getaddrinfo) -> list[tuple[int, tuple]]:
     """(family, sockaddr) for every address `host` resolves to; CouldNotDownload when it resolves to none."""
+    if not host:
+        raise CouldNotDownload()
     try:
         answers = resolve(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
@@ -301,7 +308,10 @@ class _Connector:
                 sock.connect(sockaddr)
                 return sock
             except OSError:
+                sock.close()  # refused or unreachable: try the host's next address
+            except DeadlinePassed:
                 sock.close()
+                raise
         raise CouldNotDownload()
 
     def failure(self, exc: Exception) -> FetchError:

@@ -256,6 +256,11 @@ def test_a_url_with_credentials_is_refused(url):
         AddressPolicy().check_url(url)
 
 
+def test_a_url_with_an_impossible_port_is_refused():
+    with pytest.raises(AddressNotAllowed, match="port"):
+        AddressPolicy().check_url("http://files.example:99999/r.mp3")
+
+
 def test_a_name_resolving_to_a_public_and_an_internal_address_is_refused():
     policy = AddressPolicy(resolve=resolving({"files.example": ["93.184.216.34", "10.0.0.7"]}))
 

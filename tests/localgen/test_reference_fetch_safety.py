@@ -60,6 +60,13 @@ def test_a_reference_url_that_is_not_http_is_refused_at_once_with_422(client, ap
     assert not Generation.objects.exists()
 
 
+def test_a_reference_url_with_an_impossible_port_is_refused_with_422_not_a_crash(client, app_key):
+    response = post_reference(client, app_key[1], "http://files.example:99999/reference.mp3")
+
+    assert response.status_code == 422
+    assert "port" in response.json()["fields"]["reference_audio_url"]
+
+
 def test_an_allowed_origin_is_accepted(client, app_key, settings):
     settings.LOCALGEN_ALLOWED_REFERENCE_ORIGINS = [("http", "127.0.0.1", 8765)]
 
