@@ -129,13 +129,13 @@ def trickle(length, every_seconds):
     return answer
 
 
-class NotHttpServer:
-    """A port that is open but speaks another protocol: it greets like an SSH server, then hangs up."""
+class RawServer:
+    """A TCP port on loopback that hands each connection to `answer(connection)`, HTTP or not."""
 
-    def __init__(self, greeting=b"SSH-2.0-OpenSSH_9.6\r\n"):
+    def __init__(self, answer):
+        self.answer = answer
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
-        self.greeting = greeting
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self):
@@ -145,10 +145,18 @@ class NotHttpServer:
             except OSError:
                 return  # closed
             with connection:
-                connection.sendall(self.greeting)
+                try:
+                    self.answer(connection)
+                except OSError:
+                    pass  # the client hung up, or refused a TLS handshake, as some tests mean it to
 
     def close(self):
         self.listener.close()
+
+
+def not_http_server():
+    """A port that is open but speaks another protocol: it greets like an SSH server, then hangs up."""
+    return RawServer(lambda connection: connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n"))
 
 
 def closed_port():

@@ -11,7 +11,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -32,11 +31,12 @@ from musicgen.fetching import (
     parse_origins,
 )
 from tests.file_server import (
-    NotHttpServer,
+    RawServer,
     announced,
     chunked,
     closed_port,
     gzipped,
+    not_http_server,
     redirect,
     send,
     trickle,
@@ -189,7 +189,7 @@ def test_a_broken_gzip_body_is_an_unreadable_encoding(file_server):
 
 
 def test_a_closed_port_and_an_open_non_http_port_give_the_same_sentence():
-    not_http = NotHttpServer()
+    not_http = not_http_server()
     try:
         with pytest.raises(CouldNotDownload) as closed:
             fetch(f"http://127.0.0.1:{closed_port()}/song.mp3")
@@ -331,7 +331,7 @@ def test_the_connection_goes_to_the_address_that_was_checked_without_a_second_lo
 
 
 def test_https_verifies_the_certificate_and_sends_the_host_name_not_the_address(tmp_path):
-    tls = _TlsServer(tmp_path, "files.test")
+    tls = tls_server(tmp_path, "files.test")
     try:
         policy = AddressPolicy(
             allowed_origins=[("https", "files.test", tls.port)], resolve=resolving({"files.test": ["127.0.0.1"]})
@@ -379,35 +379,24 @@ def test_the_origin_of_a_url_ignores_its_path():
     assert origin_of("https://musicgen.example/base/") == ("https", "musicgen.example", 443)
 
 
-class _TlsServer:
-    """A TLS listener on loopback with a self-signed certificate; records the SNI each client sent."""
+def tls_server(directory, host_name):
+    """A TLS port on loopback with a self-signed certificate; `server_names` records the SNI each client sent."""
+    key, certificate = directory / "key.pem", directory / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={host_name}",
+         "-addext", f"subjectAltName=DNS:{host_name}", "-keyout", str(key), "-out", str(certificate)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    server_names = []
+    context.sni_callback = lambda _socket, name, _context: server_names.append(name)
 
-    def __init__(self, directory, host_name):
-        key, certificate = directory / "key.pem", directory / "cert.pem"
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={host_name}",
-             "-addext", f"subjectAltName=DNS:{host_name}", "-keyout", str(key), "-out", str(certificate)],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        self.server_names = []
-        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self.context.load_cert_chain(certificate, key)
-        self.context.sni_callback = lambda _socket, name, _context: self.server_names.append(name)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
+    def answer(connection):
+        with context.wrap_socket(connection, server_side=True) as tls:
+            tls.recv(65536)
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nreference")
 
-    def _serve(self):
-        while True:
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                return
-            try:
-                with self.context.wrap_socket(connection, server_side=True):
-                    pass
-            except (ssl.SSLError, OSError):
-                pass  # the client refused our certificate, as it should
-
-    def close(self):
-        self.listener.close()
+    server = RawServer(answer)
+    server.server_names = server_names
+    return server
