@@ -149,7 +149,7 @@ class AddressPolicy:
         self.addresses(scheme, parts.hostname or "", parts.port or DEFAULT_PORTS[scheme])
 
     def check_form(self, url: str) -> None:
-        """The checks that need no DNS: the scheme and credentials."""
+        """The checks that need no DNS: the scheme, credentials and port."""
         parts = urlsplit(url)
         if parts.scheme.lower() not in DEFAULT_PORTS:
             raise AddressNotAllowed(NOT_HTTP)
