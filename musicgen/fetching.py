@@ -49,7 +49,9 @@ class AddressNotAllowed(FetchError):
 
 class TooLarge(FetchError):
     def __init__(self, max_bytes: int):
-        super().__init__(f"The file is larger than {max_bytes / 1_000_000:g} MB; send a shorter or more compressed file.")
+        super().__init__(
+            f"The file is larger than {max_bytes / 1_000_000:g} MB; send a shorter or more compressed file."
+        )
 
 
 class DeadlinePassed(FetchError):

@@ -104,7 +104,9 @@ def test_the_s3_endpoint_the_app_stores_references_in_is_allowed(client, app_key
     assert response.status_code == 201
 
 
-def test_a_redirect_from_an_allowed_origin_to_an_internal_address_ends_in_error_saying_so(app_key, file_server, settings):
+def test_a_redirect_from_an_allowed_origin_to_an_internal_address_ends_in_error_saying_so(
+    app_key, file_server, settings
+):
     internal = FileServer()  # stands for a database, Redis or a metadata service on this machine
     try:
         secret = internal.route("/secret", send(b"internal data"))
