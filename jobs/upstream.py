@@ -12,6 +12,7 @@ import requests
 from django.conf import settings
 
 from jobs.errors import ExplainedError
+from musicgen import fetching
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,10 @@ class TooLarge(UpstreamError):
     pass
 
 
+class DownloadRefused(UpstreamError):
+    """The song's URL answered with a client error (or redirected without end): asking again will not help."""
+
+
 @dataclass(frozen=True)
 class GenerationStatus:
     generation_id: str
@@ -73,11 +78,12 @@ class GenerationStatus:
 
 
 class MusicApiClient:
-    def __init__(self, base_url, api_key, model, connect_timeout=5, read_timeout=30):
+    def __init__(self, base_url, api_key, model, connect_timeout=5, read_timeout=30, download_timeout=120):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.model = model
         self.timeout = (connect_timeout, read_timeout)
+        self.download_timeout = download_timeout
         self.session = requests.Session()
 
     @classmethod
@@ -88,6 +94,7 @@ class MusicApiClient:
             settings.MUSICGEN_API_MODEL,
             settings.MUSICGEN_API_CONNECT_TIMEOUT,
             settings.MUSICGEN_API_READ_TIMEOUT,
+            settings.MUSICGEN_SONG_DOWNLOAD_TIMEOUT,
         )
 
     def submit(self, *, prompt, reference_audio_url):
@@ -124,22 +131,15 @@ class MusicApiClient:
         return None if response is None else self._json(response)
 
     def download(self, url, destination, *, max_bytes):
-        """Stream the song at `url` into the open binary file `destination`; return the byte count."""
+        """Stream the song at `url` into the open binary file `destination`; return the byte count.
+
+        No address policy: the generator may be our own local service on loopback. The whole download
+        has one deadline, so a server that trickles bytes cannot hold a worker forever.
+        """
         try:
-            with self.session.get(url, stream=True, timeout=self.timeout) as response:
-                if response.status_code != 200:
-                    raise Unavailable(f"The song could not be fetched from the generator (HTTP {response.status_code}).")
-                written = 0
-                for chunk in response.iter_content(chunk_size=64 * 1024):
-                    written += len(chunk)
-                    if written > max_bytes:
-                        raise TooLarge(f"The generated song is larger than {max_bytes // 1_000_000} MB.")
-                    destination.write(chunk)
-                return written
-        except requests.Timeout:
-            raise TimedOut("The generator took too long to send the song.") from None
-        except requests.ConnectionError:
-            raise Unavailable("The song could not be fetched from the generator (connection refused or cut off).") from None
+            return fetching.fetch_to_file(url, destination, max_bytes=max_bytes, timeout_seconds=self.download_timeout)
+        except fetching.FetchError as exc:
+            raise _download_error(exc, max_bytes, self.download_timeout) from None
 
     def _request(self, method, *, path=GENERATE_PATH, missing_ok=False, **kwargs):
         headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
@@ -167,6 +167,27 @@ class MusicApiClient:
         if not isinstance(answer, dict):
             raise MalformedAnswer("The generator answered with JSON that is not an object.")
         return answer
+
+
+def _download_error(exc: fetching.FetchError, max_bytes: int, timeout_seconds: int) -> UpstreamError:
+    """The client's error for a failed song download: transient where fetching it again may work."""
+    if isinstance(exc, fetching.TooLarge):
+        return TooLarge(f"The generated song is larger than {max_bytes // 1_000_000} MB.")
+    if isinstance(exc, fetching.DeadlinePassed):
+        return TimedOut(f"The generator took longer than {timeout_seconds} seconds to send the song.")
+    if isinstance(exc, fetching.TooManyRedirects):
+        return DownloadRefused("The generator's link to the song redirected too many times to follow.")
+    if isinstance(exc, fetching.HttpStatus):
+        if 400 <= exc.status < 500 and exc.status not in (408, 429):
+            return DownloadRefused(
+                f"The generator refused to hand over the song (HTTP {exc.status}); its link may have expired."
+            )
+        return Unavailable(f"The song could not be fetched from the generator (HTTP {exc.status}).")
+    if isinstance(exc, fetching.CutShort):
+        return Unavailable("The song could not be fetched from the generator (the download was cut off before the end).")
+    if isinstance(exc, fetching.BadEncoding):
+        return Unavailable("The song could not be fetched from the generator (it was sent compressed in a broken way).")
+    return Unavailable("The song could not be fetched from the generator (connection refused or cut off).")
 
 
 def _raise_for_status(response):

@@ -25,8 +25,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jobs import flow, selectors, sharing, upstream
 from jobs.audio import ReferenceRejected, measure_reference
-from jobs.files import reference_name_from_generator_token, stored_file_response
+from jobs.files import reference_name_from_generator_token
 from jobs.forms import HistoryFilterForm, JobCreateForm, ReferenceAnalyzeForm, ShareLinkCreateForm
+from musicgen.file_responses import stored_file_response
 
 logger = logging.getLogger(__name__)
 

@@ -1,51 +1,54 @@
-"""Fetching a generation's reference recording over HTTP(S) into a local file for the engine."""
+"""Fetching a generation's reference recording over HTTP(S) into a local file for the engine.
 
-from urllib.parse import urlsplit
+Whoever holds an API key chooses the URL, so the fetch goes to public addresses only (no way into
+this machine or its private networks), except for the origins we trust: our own public base URL
+(the app hands the generator its references from there), the S3 endpoint the app stores them in,
+and LOCALGEN_ALLOWED_REFERENCE_ORIGINS.
+"""
 
-import requests
+from typing import BinaryIO
+
 from django.conf import settings
 
-CHUNK_SIZE = 64 * 1024
+from musicgen.fetching import AddressNotAllowed, AddressPolicy, CouldNotDownload, FetchError, fetch_to_file, origin_of
 
 
 class ReferenceUnavailable(Exception):
     """The reference could not be fetched; the message says why, for the person who sent it."""
 
 
-def fetch_reference(url, destination):
-    """Stream the reference at `url` into the open binary file `destination`; return the byte count."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise ReferenceUnavailable("The reference_audio_url must be an http or https URL.")
-    max_bytes = settings.LOCALGEN_REFERENCE_MAX_MB * 1_000_000
-    too_big = ReferenceUnavailable(
-        f"The reference recording is larger than {settings.LOCALGEN_REFERENCE_MAX_MB} MB; send a shorter "
-        "or more compressed file (an MP3 of a few minutes is plenty)."
-    )
+def reference_address_policy() -> AddressPolicy:
+    """The addresses a reference may come from, read from the settings at each call (tests change them)."""
+    own_urls = [settings.PUBLIC_BASE_URL]
+    storage_endpoint = settings.STORAGES["default"].get("OPTIONS", {}).get("endpoint_url")
+    if storage_endpoint:
+        own_urls.append(storage_endpoint)
+    return AddressPolicy(allowed_origins=[*map(origin_of, own_urls), *settings.LOCALGEN_ALLOWED_REFERENCE_ORIGINS])
+
+
+def reference_url_problem(url: str) -> str | None:
+    """Why a reference URL will not be fetched (a sentence), or None when the fetch may be tried."""
     try:
-        with requests.get(url, stream=True, timeout=settings.LOCALGEN_FETCH_TIMEOUT) as response:
-            if response.status_code != 200:
-                raise ReferenceUnavailable(
-                    f"The reference recording could not be downloaded: its URL answered HTTP "
-                    f"{response.status_code}. Check that the URL is public and has not expired."
-                )
-            announced = response.headers.get("Content-Length", "")
-            if announced.isdigit() and int(announced) > max_bytes:
-                raise too_big
-            written = 0
-            for chunk in response.iter_content(chunk_size=CHUNK_SIZE):
-                written += len(chunk)
-                if written > max_bytes:
-                    raise too_big
-                destination.write(chunk)
-    except requests.Timeout:
-        raise ReferenceUnavailable(
-            f"The reference recording's URL did not answer within {settings.LOCALGEN_FETCH_TIMEOUT} seconds; "
-            "try again later or host the file elsewhere."
-        ) from None
-    except requests.RequestException:
-        raise ReferenceUnavailable(
-            "The reference recording's URL could not be reached (the connection failed); check the URL."
-        ) from None
+        reference_address_policy().check_url(url)
+    except AddressNotAllowed as exc:
+        return exc.message
+    except CouldNotDownload:
+        return None  # a name that does not resolve now may by the time the render runs; the fetch will say
+    return None
+
+
+def fetch_reference(url: str, destination: BinaryIO) -> int:
+    """Stream the reference at `url` into the open binary file `destination`; return the byte count."""
+    try:
+        written = fetch_to_file(
+            url,
+            destination,
+            max_bytes=settings.LOCALGEN_REFERENCE_MAX_MB * 1_000_000,
+            timeout_seconds=settings.LOCALGEN_FETCH_TIMEOUT,
+            address_policy=reference_address_policy(),
+        )
+    except FetchError as exc:
+        raise ReferenceUnavailable(f"The reference recording could not be fetched. {exc.message}") from None
     if written == 0:
         raise ReferenceUnavailable("The reference recording's URL answered with an empty file.")
     return written

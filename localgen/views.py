@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jobs.files import stored_file_response
 from localgen import flow
 from localgen.keys import generation_key_for
 from localgen.models import Generation
+from localgen.reference import reference_url_problem
+from musicgen.file_responses import storage_signs_urls, stored_file_response
 
 MODEL = "minimax-music"
 PROMPT_MAX_CHARS = 600  # the hosted API's limit
@@ -53,6 +54,9 @@ def _start_generation(request, key):
     field_errors = _field_errors(body)
     if field_errors:
         return _error(422, "; ".join(f"{field} {problem}" for field, problem in field_errors.items()) + ".", fields=field_errors)
+    url_problem = reference_url_problem(body["reference_audio_url"])
+    if url_problem:
+        return _error(422, url_problem, fields={"reference_audio_url": url_problem})
     generation = flow.generation_create(key=key, prompt=body["prompt"], reference_audio_url=body["reference_audio_url"])
     return JsonResponse({"id": str(generation.id), "status": generation.status}, status=201)
 
@@ -106,7 +110,7 @@ def _own_generation(key, generation_id):
 
 def _audio_url(generation):
     """An absolute URL anyone holding it can download the song from, for AUDIO_URL_VALID_FOR seconds."""
-    if getattr(default_storage, "querystring_auth", False):
+    if storage_signs_urls():
         return default_storage.url(generation.audio_file.name, expire=AUDIO_URL_VALID_FOR)
     token = signing.dumps(str(generation.id), salt=AUDIO_URL_SALT)
     return settings.PUBLIC_BASE_URL + reverse("localgen:audio_file", args=[token])

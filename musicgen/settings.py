@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from musicgen.fetching import parse_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MUSICGEN_VAR_DIR", BASE_DIR / "var"))
 
@@ -209,6 +211,8 @@ if not MUSICGEN_API_KEY and MUSICGEN_API_KEY_FILE_DEFAULT.exists():
 MUSICGEN_API_MODEL = envstr("MUSICGEN_API_MODEL", "minimax-music")
 MUSICGEN_API_CONNECT_TIMEOUT = envint("MUSICGEN_API_CONNECT_TIMEOUT", 5)
 MUSICGEN_API_READ_TIMEOUT = envint("MUSICGEN_API_READ_TIMEOUT", 30)
+# One deadline for a whole song download (connect, redirects, every read), not per read.
+MUSICGEN_SONG_DOWNLOAD_TIMEOUT = envint("MUSICGEN_SONG_DOWNLOAD_TIMEOUT", 120)
 
 # --- limits ---
 MUSICGEN_PROMPT_MAX_CHARS = 600
@@ -234,7 +238,13 @@ MUSICGEN_SHARE_DEFAULT_DAYS = 30
 
 # --- the local generation service (localgen/) ---
 LOCALGEN_REFERENCE_MAX_MB = envint("LOCALGEN_REFERENCE_MAX_MB", 50)
-LOCALGEN_FETCH_TIMEOUT = envint("LOCALGEN_FETCH_TIMEOUT", 60)
+LOCALGEN_FETCH_TIMEOUT = envint("LOCALGEN_FETCH_TIMEOUT", 60)  # one deadline for the whole fetch
+# References are fetched from public addresses only; these origins (scheme://host:port) are trusted
+# besides PUBLIC_BASE_URL and the S3 endpoint, which localgen/reference.py always allows.
+try:
+    LOCALGEN_ALLOWED_REFERENCE_ORIGINS = parse_origins(envstr("LOCALGEN_ALLOWED_REFERENCE_ORIGINS"))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"LOCALGEN_ALLOWED_REFERENCE_ORIGINS: {exc}.") from None
 
 LOGGING = {
     "version": 1,

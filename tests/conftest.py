@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import UserFactory
+from tests.file_server import FileServer
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 WORKER_LOG_DIR = Path(os.environ["MUSICGEN_VAR_DIR"]) / "worker-logs"
@@ -57,6 +58,14 @@ def s3_server():
     yield options["endpoint_url"]
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture
+def file_server():
+    """A file server on loopback whose answers the test scripts (tests/file_server.py)."""
+    server = FileServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture

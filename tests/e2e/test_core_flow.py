@@ -12,11 +12,11 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from jobs.files import storage_signs_urls
 from jobs.models import Job
 from jobs.sharing import share_link_create
 from localgen.keys import generation_key_create
 from localgen.models import Generation
+from musicgen.file_responses import storage_signs_urls
 from tests.audio_samples import REFERENCE_SONG
 from tests.factories import UserFactory
 

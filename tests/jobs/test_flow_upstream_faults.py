@@ -16,6 +16,7 @@ from jobs import flow
 from jobs.models import Job
 from tests.audio_samples import tone_mp3
 from tests.fake_upstream import Answer, accepted, status
+from tests.file_server import announced, trickle
 
 S = Job.Status
 
@@ -276,3 +277,35 @@ def test_a_song_that_cannot_be_fetched_is_tried_again_until_the_deadline(upstrea
     job = refreshed(generating_job)
     assert job.status == S.FAILED
     assert job.error.startswith("The finished song could not be saved: The song could not be fetched from the generator")
+
+
+def test_a_song_trickling_in_past_the_download_deadline_is_tried_again(upstream, step_queue, settings, file_server, generating_job):
+    settings.MUSICGEN_SONG_DOWNLOAD_TIMEOUT = 1
+    song_url = file_server.route("/song.mp3", trickle(100, every_seconds=0.5))
+    upstream.get_answers = [status("completed", audio_url=song_url)]
+
+    flow.poll_step(generating_job.id, 0)
+
+    assert refreshed(generating_job).status == S.DOWNLOADING
+    assert step_queue.last().task == "download"
+
+
+def test_a_song_link_answering_404_fails_the_job_without_trying_again(upstream, step_queue, file_server, generating_job):
+    upstream.get_answers = [status("completed", audio_url=file_server.url + "/expired.mp3")]
+
+    flow.poll_step(generating_job.id, 0)
+
+    job = refreshed(generating_job)
+    assert job.status == S.FAILED
+    assert "HTTP 404" in job.error
+    assert [step.task for step in step_queue.steps()] == []
+
+
+def test_a_song_cut_off_before_its_end_is_tried_again(upstream, step_queue, file_server, generating_job):
+    song_url = file_server.route("/song.mp3", announced(100_000, tone_mp3(16.0)[:5000]))
+    upstream.get_answers = [status("completed", audio_url=song_url)]
+
+    flow.poll_step(generating_job.id, 0)
+
+    assert refreshed(generating_job).status == S.DOWNLOADING
+    assert step_queue.last().task == "download"

@@ -1,34 +1,38 @@
 """How a generation ends when the render task runs: every failure leaves it in "error" with a reason.
 
 The engine is replaced by a stub only to make it fail in chosen ways; the real engine renders in
-test_end_to_end.py.
+test_end_to_end.py. References come from a file server on loopback, allowed by origin.
 """
 
 from datetime import timedelta
 
 import engine
 import pytest
-import requests
-import responses
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from localgen import flow
 from localgen.models import Generation
+from tests.file_server import closed_port, send
 
-REFERENCE_URL = "https://files.example/reference.mp3"
-
-
-@pytest.fixture
-def generation(app_key):
-    return Generation.objects.create(key=app_key[0], prompt="One line", reference_audio_url=REFERENCE_URL)
+REFERENCE_PATH = "/reference.mp3"
 
 
 @pytest.fixture
-def reference_served():
-    with responses.RequestsMock() as served:
-        served.get(REFERENCE_URL, body=b"RIFF....WAVE")
-        yield served
+def reference_origin(file_server, settings):
+    settings.LOCALGEN_ALLOWED_REFERENCE_ORIGINS = [file_server.origin]
+    return file_server
+
+
+@pytest.fixture
+def generation(app_key, reference_origin):
+    url = reference_origin.url + REFERENCE_PATH
+    return Generation.objects.create(key=app_key[0], prompt="One line", reference_audio_url=url)
+
+
+@pytest.fixture
+def reference_served(reference_origin):
+    reference_origin.route(REFERENCE_PATH, send(b"RIFF....WAVE"))
 
 
 def engine_raising(error):
@@ -58,10 +62,12 @@ def test_a_finished_generation_is_not_rendered_again(generation, monkeypatch):
     assert generation.status == "completed"
 
 
-def test_an_unreachable_reference_ends_in_error_saying_so(generation):
-    with responses.RequestsMock() as served:
-        served.get(REFERENCE_URL, body=requests.ConnectionError("refused"))
-        flow.render_step(generation.id)
+def test_an_unreachable_reference_ends_in_error_saying_so(generation, settings):
+    port = closed_port()
+    settings.LOCALGEN_ALLOWED_REFERENCE_ORIGINS = [("http", "127.0.0.1", port)]
+    Generation.objects.filter(id=generation.id).update(reference_audio_url=f"http://127.0.0.1:{port}/reference.mp3")
+
+    flow.render_step(generation.id)
 
     generation.refresh_from_db()
     assert generation.status == "error"
@@ -70,20 +76,18 @@ def test_an_unreachable_reference_ends_in_error_saying_so(generation):
 
 
 def test_a_reference_url_answering_404_ends_in_error_with_the_http_status(generation):
-    with responses.RequestsMock() as served:
-        served.get(REFERENCE_URL, status=404)
-        flow.render_step(generation.id)
+    flow.render_step(generation.id)  # nothing routed: the file server answers 404
 
     generation.refresh_from_db()
     assert generation.status == "error"
     assert "HTTP 404" in generation.error
 
 
-def test_a_reference_over_the_size_limit_ends_in_error_naming_the_limit(generation, settings):
+def test_a_reference_over_the_size_limit_ends_in_error_naming_the_limit(generation, reference_origin, settings):
     settings.LOCALGEN_REFERENCE_MAX_MB = 1
-    with responses.RequestsMock() as served:
-        served.get(REFERENCE_URL, body=b"x" * 1_500_000, auto_calculate_content_length=False)
-        flow.render_step(generation.id)
+    reference_origin.route(REFERENCE_PATH, send(b"x" * 1_500_000))
+
+    flow.render_step(generation.id)
 
     generation.refresh_from_db()
     assert generation.status == "error"
@@ -123,7 +127,7 @@ def test_an_unexpected_crash_ends_in_error_instead_of_staying_generating(generat
 
 
 def test_the_seed_is_fixed_per_generation_and_differs_between_generations(generation, app_key):
-    other = Generation.objects.create(key=app_key[0], prompt="x", reference_audio_url=REFERENCE_URL)
+    other = Generation.objects.create(key=app_key[0], prompt="x", reference_audio_url=generation.reference_audio_url)
 
     assert generation.seed == Generation.objects.get(id=generation.id).seed
     assert generation.seed != other.seed

@@ -162,7 +162,9 @@ def test_audio_url_on_s3_is_a_presigned_storage_url(client, app_key, monkeypatch
         key=app_key[0], prompt="x", reference_audio_url="https://example.com/r.mp3", status="completed",
         audio_file="generations/some.mp3",
     )
-    monkeypatch.setattr("localgen.views.default_storage", PresigningStorage())
+    storage = PresigningStorage()
+    monkeypatch.setattr("localgen.views.default_storage", storage)
+    monkeypatch.setattr("musicgen.file_responses.default_storage", storage)
 
     audio_url = status(client, generation.id, app_key[1]).json()["audio_file"]["url"]
 
