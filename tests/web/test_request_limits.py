@@ -1,12 +1,10 @@
 """Bodies larger than any upload we accept are refused with 413 before they are read (musicgen/uploads.py)."""
 
-import json
 import socket
 from urllib.parse import urlparse
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from jobs.models import Job
@@ -20,7 +18,9 @@ SENTENCE = "This upload is larger than the 50 MB this server accepts for a refer
 
 def declaring(client, path, length, content_type="multipart/form-data; boundary=x", **headers):
     """POST a few bytes while declaring `length`: reading the body would fail, as it is not there."""
-    return client.generic("POST", path, b"--x\r\n", content_type=content_type, CONTENT_LENGTH=str(length), headers=headers)
+    return client.generic(
+        "POST", path, b"--x\r\n", content_type=content_type, CONTENT_LENGTH=str(length), headers=headers
+    )
 
 
 def test_form_post_declaring_60_mb_is_refused_with_a_page_before_the_body_is_read(owner_client, owner):
