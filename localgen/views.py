@@ -30,6 +30,7 @@ REFERENCE_URL_MAX_CHARS = 2000
 AUDIO_URL_SALT = "localgen.audio-file"
 AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
 is_http_url = URLValidator(schemes=["http", "https"])
+SEND_AN_OBJECT = "Send a JSON object with model, prompt and reference_audio_url."
 
 
 @csrf_exempt
@@ -48,13 +49,13 @@ def _start_generation(request, key):
         body = json.loads(request.body)
     except RequestDataTooBig:
         limit_kb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1000
-        return _error(413, f"The request body is larger than {limit_kb} KB; send a JSON object with model, prompt and reference_audio_url.")
+        return _error(413, f"The request body is larger than {limit_kb} KB. {SEND_AN_OBJECT}")
     except RecursionError:
-        return _error(400, "The request body nests too deeply to read; send a flat JSON object with model, prompt and reference_audio_url.")
+        return _error(400, f"The request body nests too deeply to read. {SEND_AN_OBJECT}")
     except (ValueError, UnicodeDecodeError):  # also a number too long to convert
-        return _error(400, "The request body is not JSON. Send a JSON object with model, prompt and reference_audio_url.")
+        return _error(400, f"The request body is not JSON. {SEND_AN_OBJECT}")
     if not isinstance(body, dict):
-        return _error(400, "The request body must be a JSON object with model, prompt and reference_audio_url.")
+        return _error(400, f"The request body is JSON but not an object. {SEND_AN_OBJECT}")
     field_errors = _field_errors(body)
     if field_errors:
         return _error(422, "; ".join(f"{field} {problem}" for field, problem in field_errors.items()) + ".", fields=field_errors)
