@@ -55,9 +55,11 @@ def upload_too_large_response(request: HttpRequest) -> HttpResponse:
 class RequestBodyLimitMiddleware:
     """Answer 413 before reading a body that declares, or turns out, to be larger than any upload we accept.
 
-    Sits before every middleware and view that reads the body (CSRF reads the form), and reads a
-    multipart form itself, under UploadSizeCapHandler, so a body cut off at the cap becomes this
-    answer instead of a form that lost its file.
+    Every middleware's __call__ runs before any process_view (CSRF reads the form there) and before
+    the view, so nothing has read the body yet. A multipart form is then read here, under
+    UploadSizeCapHandler, so a body cut off at the cap becomes this answer instead of reaching the
+    view as a form that lost its file (which could then act on the rest of it). A view therefore
+    cannot swap request.upload_handlers: none of ours does.
     """
 
     def __init__(self, get_response):

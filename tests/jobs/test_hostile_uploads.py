@@ -1,7 +1,7 @@
 """Hostile and broken uploads, posted through the real new-song form by a logged-in person.
 
 Each file is built here in code. Every refusal names its own reason (the sentence is asserted, not
-just "an error"), and a refused upload writes nothing: no row and no file (`nothing_written`).
+just "an error"), and a refused upload writes nothing: no row and no file (tests/upload_checks.nothing_written).
 The only uploads allowed to write are valid audio under hostile names, stored under a cleaned name.
 """
 
@@ -10,15 +10,12 @@ import html
 import io
 import os
 import zipfile
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from jobs.models import Job, JobEvent
+from jobs.models import Job
 from musicgen.uploads import UPLOAD_NAME_MAX_CHARS
 from tests.audio_samples import (
     ID3_TAG,
@@ -32,28 +29,11 @@ from tests.audio_samples import (
     wav_with_data_size,
     wav_with_samplerate,
 )
+from tests.upload_checks import nothing_written, stored_files
 
 NEW = reverse("jobs:new")
 LYRICS = "Walking down the river\nSinging all night long"
 BOUNDARY = "hostile-upload-boundary"
-# Every model a new-song upload could write a row to; a branch that adds one (a draft reference) adds it here.
-ROWS_AN_UPLOAD_CAN_WRITE = [Job, JobEvent]
-
-
-def stored_files():
-    """Every file under the storage's root (the filesystem storage the tests run on)."""
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
-
-
-@contextmanager
-def nothing_written():
-    """Asserts that the block writes no row an upload can create and no file to storage."""
-    files_before = stored_files()
-    yield
-    for model in ROWS_AN_UPLOAD_CAN_WRITE:
-        assert not model.objects.exists(), f"a {model.__name__} row was written"
-    assert stored_files() == files_before
 
 
 def form_body(file_name, content, prompt=LYRICS):
