@@ -34,7 +34,7 @@ KNOWN_SIGNATURES = [
 DECODE_BLOCK_FRAMES = 65536
 # What the decoder may find in a file that starts like each format (libsndfile's names).
 DECODED_FORMATS = {"wav": {"WAV", "WAVEX"}, "mp3": {"MP3"}}
-DECODED_FORMAT_NAMES = {"FLAC": "FLAC", "OGG": "Ogg", "WAV": "WAV", "WAVEX": "WAV", "AIFF": "AIFF", "MP3": "MP3"}
+DECODED_FORMAT_NAMES = {"FLAC": "FLAC", "OGG": "Ogg", "WAV": "WAV", "WAVEX": "WAV", "AIFF": "AIFF"}
 SAMPLERATE_MIN = 8_000
 SAMPLERATE_MAX = 384_000
 # Quieter than this everywhere, a recording has nothing a generator can take a style from.
