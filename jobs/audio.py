@@ -42,6 +42,7 @@ SILENCE_PEAK_DBFS = -60.0
 # Streaming writers put these in a WAV's data size before they know it: "until the end of the file".
 WAV_UNKNOWN_DATA_SIZES = (0, 0xFFFFFFFF)
 WAV_MAX_CHUNKS_BEFORE_DATA = 64
+WAV_FMT_FIELDS_SIZE = 14  # format tag, channels, sample rate, byte rate, block align
 
 logger = logging.getLogger(__name__)
 
@@ -227,14 +228,13 @@ def _wav_header(audio_file):
                 return None
             return _WavHeader(*fmt, data_offset=audio_file.tell(), data_size=chunk_size)
         if chunk_id == b"fmt ":
-            body = audio_file.read(chunk_size)
-            if len(body) < 16:
+            fields = audio_file.read(WAV_FMT_FIELDS_SIZE)
+            if chunk_size < WAV_FMT_FIELDS_SIZE or len(fields) < WAV_FMT_FIELDS_SIZE:
                 return None
-            _, channels, samplerate, _, block_align = struct.unpack("<HHIIH", body[:14])
+            _, channels, samplerate, _, block_align = struct.unpack("<HHIIH", fields)
             fmt = (channels, samplerate, block_align)
-            audio_file.seek(chunk_size % 2, 1)
-        else:
-            audio_file.seek(chunk_size + chunk_size % 2, 1)  # chunks are padded to an even size
+            chunk_size -= WAV_FMT_FIELDS_SIZE
+        audio_file.seek(chunk_size + chunk_size % 2, 1)  # chunks are padded to an even size
     return None
 
 

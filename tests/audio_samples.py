@@ -77,6 +77,11 @@ def wav_with_data_size(wav, data_size):
     return _patched(wav, wav.index(b"data") + 4, "<I", data_size)
 
 
+def wav_with_fmt_size(wav, fmt_size):
+    """`wav` whose format chunk claims `fmt_size` bytes."""
+    return _patched(wav, wav.index(b"fmt ") + 4, "<I", fmt_size)
+
+
 def _patched(data, position, fmt, value):
     patched = bytearray(data)
     patched[position : position + struct.calcsize(fmt)] = struct.pack(fmt, value)

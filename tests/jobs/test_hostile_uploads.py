@@ -27,6 +27,7 @@ from tests.audio_samples import (
     tone_wav,
     wav_with_channels,
     wav_with_data_size,
+    wav_with_fmt_size,
     wav_with_samplerate,
 )
 from tests.upload_checks import nothing_written, stored_files
@@ -181,6 +182,12 @@ REFUSED = [
         wav_with_data_size(WAV_16_S, 22050 * 2 * 3600),
         f"{CUT_SHORT} 60 min of audio",
         id="WAV claiming an hour",
+    ),
+    pytest.param(
+        "song.wav",
+        wav_with_fmt_size(WAV_16_S, 0xFFFFFFF0),
+        "This file starts like WAV but could not be decoded.",
+        id="WAV whose format chunk claims 4 GB",
     ),
     pytest.param(
         "song.wav",
