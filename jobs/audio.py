@@ -35,6 +35,7 @@ DECODE_BLOCK_FRAMES = 65536
 # What the decoder may find in a file that starts like each format (libsndfile's names).
 DECODED_FORMATS = {"wav": {"WAV", "WAVEX"}, "mp3": {"MP3"}}
 DECODED_FORMAT_NAMES = {"FLAC": "FLAC", "OGG": "Ogg", "WAV": "WAV", "WAVEX": "WAV", "AIFF": "AIFF"}
+ID3_FOOTER_FLAG = 0x10
 SAMPLERATE_MIN = 8_000
 SAMPLERATE_MAX = 384_000
 # Quieter than this everywhere, a recording has nothing a generator can take a style from.
@@ -65,14 +66,32 @@ def sniff_format(head):
     """Name the audio format from the first bytes, or raise with what the file looks like instead."""
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
-    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+    if head[:3] == b"ID3" or _is_mpeg_audio_frame(head):
         return "mp3"
+    description = _looks_like(head)
+    if description:
+        raise ReferenceRejected(
+            f"This looks like {description}, not WAV or MP3. "
+            "Upload a WAV or MP3 recording (convert it first if it is audio)."
+        )
+    raise ReferenceRejected("This file is not a WAV or MP3 recording. Upload a .wav or .mp3 song.")
+
+
+def _is_mpeg_audio_frame(head):
+    """MPEG audio's frame sync; an AAC stream (ADTS) shares it but has 00 where MPEG names its layer."""
+    return len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06 != 0
+
+
+def _looks_like(head):
+    """What a file that is not WAV or MP3 seems to be, from its first bytes; None when it is unknown."""
     if head[4:8] == b"ftyp":
-        raise ReferenceRejected("This looks like an MP4/M4A file, not WAV or MP3. Convert it to WAV or MP3 first.")
+        return "an MP4/M4A file"
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return "an AAC stream"
     for signature, description in KNOWN_SIGNATURES:
         if head.startswith(signature):
-            raise ReferenceRejected(f"This looks like {description}, not WAV or MP3. Upload a .wav or .mp3 song.")
-    raise ReferenceRejected("This file is not a WAV or MP3 recording. Upload a .wav or .mp3 song.")
+            return description
+    return None
 
 
 def measure_reference(uploaded_file):
@@ -158,10 +177,33 @@ def _decode(audio_file, head, audio_format, max_seconds):
     except (soundfile.LibsndfileError, RuntimeError, ValueError) as exc:
         # The decoder's own text names file objects and internals: it goes to the log, not to the person.
         logger.info("an upload that starts like %s could not be decoded: %s", audio_format, exc)
-        raise ReferenceRejected(
-            f"This file starts like {audio_format.upper()} but could not be decoded. "
-            "It may be damaged or cut short; export it again."
-        ) from None
+        raise ReferenceRejected(_undecodable_sentence(audio_file, head, audio_format)) from None
+
+
+def _undecodable_sentence(audio_file, head, audio_format):
+    """Why a file could not be decoded: for an MP3 tag, what it wraps instead of MPEG audio."""
+    if head.startswith(b"ID3"):
+        wrapped = _after_id3_tag(audio_file)
+        if not wrapped:
+            return "This file holds only an MP3 tag (title, artist...) and no audio. Export the song again."
+        description = _looks_like(wrapped)
+        if description:
+            return f"This file starts with an MP3 tag but holds {description}; upload a WAV or MP3."
+    return (
+        f"This file starts like {audio_format.upper()} but could not be decoded. "
+        "It may be damaged or cut short; export it again."
+    )
+
+
+def _after_id3_tag(audio_file):
+    """The first bytes after an ID3v2 tag, whose size is four 7-bit bytes (plus 10 when a footer follows)."""
+    audio_file.seek(5)
+    flags, size_bytes = audio_file.read(1), audio_file.read(4)
+    tag_size = 10 + sum(byte << (7 * (3 - index)) for index, byte in enumerate(size_bytes[:4]))
+    if flags and flags[0] & ID3_FOOTER_FLAG:
+        tag_size += 10
+    audio_file.seek(tag_size)
+    return audio_file.read(12)
 
 
 def _check_decoded_format(decoded_format, head, audio_format):

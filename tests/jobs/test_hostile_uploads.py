@@ -149,14 +149,23 @@ REFUSED = [
     pytest.param(
         "song.mp3",
         ID3_TAG + ogg(16.0),
-        "This file starts like MP3 but could not be decoded.",
+        "This file starts with an MP3 tag but holds an Ogg file; upload a WAV or MP3.",
         id="ID3 tag wrapping Ogg",
     ),
     pytest.param(
-        "song.mp3", ID3_TAG, "This file starts like MP3 but could not be decoded.", id="ID3 tag and nothing else"
+        "song.mp3",
+        ID3_TAG + zip_archive(),
+        "This file starts with an MP3 tag but holds a ZIP archive; upload a WAV or MP3.",
+        id="ID3 tag wrapping a ZIP archive",
     ),
     pytest.param(
-        "song.mp3", aac_adts_stream(), "This file starts like MP3 but could not be decoded.", id="AAC stream named .mp3"
+        "song.mp3",
+        ID3_TAG,
+        "This file holds only an MP3 tag (title, artist...) and no audio.",
+        id="ID3 tag and nothing else",
+    ),
+    pytest.param(
+        "song.mp3", aac_adts_stream(), "This looks like an AAC stream, not WAV or MP3.", id="AAC stream named .mp3"
     ),
     pytest.param(
         "song.mp3", MP3_16_S[: len(MP3_16_S) // 3], "the reference must be longer than 15 s.", id="MP3 cut to a third"
