@@ -3,12 +3,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from generation.prompt import PROMPT_MAX_CHARS, asks_for_intro_and_outro, strip_markers
+
 from .errors import UnusableLyrics
 
-LONGEST_LYRICS = 600
 # A longer line is sung as several phrases: one breath, and a bounded alignment per phrase.
 MOST_WORDS_PER_PHRASE = 12
-INTRO_OUTRO_MARKER = "##"
 PAUSE = None  # a blank line: at least one bar of rest
 
 
@@ -23,18 +23,14 @@ class Lyrics:
 
 
 def parse_lyrics(text: str) -> Lyrics:
-    if len(text) > LONGEST_LYRICS:
+    if len(text) > PROMPT_MAX_CHARS:
         raise UnusableLyrics(
-            f"the lyrics are {len(text)} characters long; shorten them to at most {LONGEST_LYRICS}"
+            f"the lyrics are {len(text)} characters long; shorten them to at most {PROMPT_MAX_CHARS}"
         )
     stripped = text.strip()
-    intro_and_outro = (
-        len(stripped) >= 2 * len(INTRO_OUTRO_MARKER)
-        and stripped.startswith(INTRO_OUTRO_MARKER)
-        and stripped.endswith(INTRO_OUTRO_MARKER)
-    )
+    intro_and_outro = asks_for_intro_and_outro(stripped)
     if intro_and_outro:
-        stripped = stripped[len(INTRO_OUTRO_MARKER): -len(INTRO_OUTRO_MARKER)]
+        stripped = strip_markers(stripped)
     lines = []
     for raw_line in stripped.splitlines():
         line = singable_text(raw_line)

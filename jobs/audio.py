@@ -3,6 +3,9 @@
 Each rejection is a sentence that says what was measured, so the person knows what to change.
 """
 
+import logging
+import math
+import struct
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +32,20 @@ KNOWN_SIGNATURES = [
     (b"<", "an HTML or XML file"),
 ]
 DECODE_BLOCK_FRAMES = 65536
+# What the decoder may find in a file that starts like each format (libsndfile's names).
+DECODED_FORMATS = {"wav": {"WAV", "WAVEX"}, "mp3": {"MP3"}}
+DECODED_FORMAT_NAMES = {"FLAC": "FLAC", "OGG": "Ogg", "WAV": "WAV", "WAVEX": "WAV", "AIFF": "AIFF"}
+ID3_FOOTER_FLAG = 0x10
+SAMPLERATE_MIN = 8_000
+SAMPLERATE_MAX = 384_000
+# Quieter than this everywhere, a recording has nothing a generator can take a style from.
+SILENCE_PEAK_DBFS = -60.0
+# Streaming writers put these in a WAV's data size before they know it: "until the end of the file".
+WAV_UNKNOWN_DATA_SIZES = (0, 0xFFFFFFFF)
+WAV_MAX_CHUNKS_BEFORE_DATA = 64
+WAV_FMT_FIELDS_SIZE = 14  # format tag, channels, sample rate, byte rate, block align
+
+logger = logging.getLogger(__name__)
 
 
 class ReferenceRejected(ExplainedError):
@@ -42,20 +59,39 @@ class AudioInfo:
     size: int  # bytes
     samplerate: int
     channels: int
+    peak_dbfs: float  # the loudest sample, in dB below full scale (-inf: digital silence)
 
 
 def sniff_format(head):
     """Name the audio format from the first bytes, or raise with what the file looks like instead."""
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
-    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+    if head[:3] == b"ID3" or _is_mpeg_audio_frame(head):
         return "mp3"
+    description = _looks_like(head)
+    if description:
+        raise ReferenceRejected(
+            f"This looks like {description}, not WAV or MP3. "
+            "Upload a WAV or MP3 recording (convert it first if it is audio)."
+        )
+    raise ReferenceRejected("This file is not a WAV or MP3 recording. Upload a .wav or .mp3 song.")
+
+
+def _is_mpeg_audio_frame(head):
+    """MPEG audio's frame sync; an AAC stream (ADTS) shares it but has 00 where MPEG names its layer."""
+    return len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06 != 0
+
+
+def _looks_like(head):
+    """What a file that is not WAV or MP3 seems to be, from its first bytes; None when it is unknown."""
     if head[4:8] == b"ftyp":
-        raise ReferenceRejected("This looks like an MP4/M4A file, not WAV or MP3. Convert it to WAV or MP3 first.")
+        return "an MP4/M4A file"
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return "an AAC stream"
     for signature, description in KNOWN_SIGNATURES:
         if head.startswith(signature):
-            raise ReferenceRejected(f"This looks like {description}, not WAV or MP3. Upload a .wav or .mp3 song.")
-    raise ReferenceRejected("This file is not a WAV or MP3 recording. Upload a .wav or .mp3 song.")
+            return description
+    return None
 
 
 def measure_reference(uploaded_file):
@@ -67,8 +103,9 @@ def measure_reference(uploaded_file):
             f"This file is {size / 1_000_000:.1f} MB; the reference must be at most "
             f"{settings.MUSICGEN_REFERENCE_MAX_MB} MB."
         )
-    info = _measure(uploaded_file)
+    info = _measure(uploaded_file, max_seconds=settings.MUSICGEN_REFERENCE_MAX_SECONDS)
     _check_duration(info.duration)
+    _check_audible(info.peak_dbfs)
     return info
 
 
@@ -87,34 +124,176 @@ def waveform_peaks(path, bins=800):
     return peaks[:bins]
 
 
-def _measure(audio_file):
+def _measure(audio_file, *, max_seconds=None):
     size = audio_file.size
     if size == 0:
         raise ReferenceRejected("This file is empty.")
     audio_file.seek(0)
-    audio_format = sniff_format(audio_file.read(12))
+    head = audio_file.read(12)
+    audio_format = sniff_format(head)
+    if audio_format == "wav":
+        _check_wav_header(audio_file, size)
     audio_file.seek(0)
-    frames, samplerate, channels = _decode(audio_file, audio_format)
+    decoded = _decode(audio_file, head, audio_format, max_seconds)
     audio_file.seek(0)
-    return AudioInfo(audio_format, round(frames / samplerate, 3), size, samplerate, channels)
+    duration = round(decoded.frames / decoded.samplerate, 3)
+    return AudioInfo(audio_format, duration, size, decoded.samplerate, decoded.channels, decoded.peak_dbfs)
 
 
-def _decode(uploaded_file, audio_format):
-    """Decode every frame, so a truncated or corrupt file is caught now rather than by the generator."""
-    source = uploaded_file.temporary_file_path() if hasattr(uploaded_file, "temporary_file_path") else uploaded_file
+@dataclass(frozen=True)
+class _Decoded:
+    frames: int
+    samplerate: int
+    channels: int
+    peak_dbfs: float
+
+
+def _decode(audio_file, head, audio_format, max_seconds):
+    """Decode every frame, so a truncated or corrupt file is caught now rather than by the generator.
+
+    The decoder, not the first bytes, decides what the file holds. libsndfile never decodes past the
+    frame count its header gives (an MP3's is its Xing tag or an estimate from the first frame), so a
+    file whose header says it is too long is refused before decoding, and a small file cannot
+    decode to hours. Frames are counted as read() returns them: soundfile's blocks() reports the
+    header's count even for a file cut short. The peak is measured on the way: silence costs no
+    second pass.
+    """
+    source = audio_file.temporary_file_path() if hasattr(audio_file, "temporary_file_path") else audio_file
     if isinstance(source, File) and getattr(source, "file", None) is not None:
         source = source.file
-    frames = 0
     try:
         with soundfile.SoundFile(source) as decoder:
-            for block in decoder.blocks(blocksize=DECODE_BLOCK_FRAMES, dtype="float32"):
+            _check_decoded_format(decoder.format, head, audio_format)
+            _check_samplerate(decoder.samplerate)
+            if max_seconds and decoder.frames > max_seconds * decoder.samplerate:
+                _check_duration(decoder.frames / decoder.samplerate)
+            frames, peak = 0, 0.0
+            while len(block := decoder.read(DECODE_BLOCK_FRAMES, dtype="float32")):
                 frames += len(block)
-            return frames, decoder.samplerate, decoder.channels
+                peak = max(peak, float(np.abs(block).max()))
+            if not frames:
+                raise ValueError("no frames decoded")
+            return _Decoded(frames, decoder.samplerate, decoder.channels, _dbfs(peak))
     except (soundfile.LibsndfileError, RuntimeError, ValueError) as exc:
+        # The decoder's own text names file objects and internals: it goes to the log, not to the person.
+        logger.info("an upload that starts like %s could not be decoded: %s", audio_format, exc)
+        raise ReferenceRejected(_undecodable_sentence(audio_file, head, audio_format)) from None
+
+
+def _undecodable_sentence(audio_file, head, audio_format):
+    """Why a file could not be decoded: for an MP3 tag, what it wraps instead of MPEG audio."""
+    if head.startswith(b"ID3"):
+        wrapped = _after_id3_tag(audio_file)
+        if not wrapped:
+            return "This file holds only an MP3 tag (title, artist...) and no audio. Export the song again."
+        description = _looks_like(wrapped)
+        if description:
+            return f"This file starts with an MP3 tag but holds {description}; upload a WAV or MP3."
+    return (
+        f"This file starts like {audio_format.upper()} but could not be decoded. "
+        "It may be damaged or cut short; export it again."
+    )
+
+
+def _after_id3_tag(audio_file):
+    """The first bytes after an ID3v2 tag, whose size is four 7-bit bytes (plus 10 when a footer follows)."""
+    audio_file.seek(5)
+    flags, size_bytes = audio_file.read(1), audio_file.read(4)
+    tag_size = 10 + sum(byte << (7 * (3 - index)) for index, byte in enumerate(size_bytes[:4]))
+    if flags and flags[0] & ID3_FOOTER_FLAG:
+        tag_size += 10
+    audio_file.seek(tag_size)
+    return audio_file.read(12)
+
+
+def _check_decoded_format(decoded_format, head, audio_format):
+    if decoded_format in DECODED_FORMATS[audio_format]:
+        return
+    holds = DECODED_FORMAT_NAMES.get(decoded_format, decoded_format)
+    starts = "with an MP3 tag" if head.startswith(b"ID3") else f"like {audio_format.upper()}"
+    raise ReferenceRejected(f"This file starts {starts} but holds {holds} audio; upload a WAV or MP3.")
+
+
+def _check_samplerate(samplerate):
+    if not SAMPLERATE_MIN <= samplerate <= SAMPLERATE_MAX:
         raise ReferenceRejected(
-            f"This file starts like {audio_format.upper()} but could not be decoded ({exc}). "
-            "It may be damaged or cut short; export it again."
-        ) from None
+            f"This file says its sample rate is {samplerate:,} Hz; a recording has {SAMPLERATE_MIN:,} to "
+            f"{SAMPLERATE_MAX:,} Hz (usually 44,100 or 48,000). The file is damaged: export it again."
+        )
+
+
+def _check_wav_header(audio_file, size):
+    """What a WAV header claims, checked against the file, with a sentence for each lie.
+
+    The decoder quietly reads a file whose header promises more audio than it holds, and refuses one
+    without channels with no reason; reading the header ourselves lets us say which is wrong.
+    """
+    header = _wav_header(audio_file)
+    if header is None:
+        return  # no fmt/data chunks where expected: the decoder says it cannot read the file
+    if header.channels == 0:
+        raise ReferenceRejected(
+            "This WAV file says it has no audio channels, so it holds no sound. Export it again as mono or stereo."
+        )
+    _check_samplerate(header.samplerate)
+    present = size - header.data_offset
+    if header.data_size in WAV_UNKNOWN_DATA_SIZES or header.data_size <= present or not header.block_align:
+        return
+    bytes_per_second = header.block_align * header.samplerate
+    raise ReferenceRejected(
+        f"This WAV file is cut short: its header announces {_minutes(header.data_size / bytes_per_second)} of "
+        f"audio but the file holds {_minutes(max(present, 0) / bytes_per_second)}. It may not have finished "
+        "exporting or copying; export it again."
+    )
+
+
+@dataclass(frozen=True)
+class _WavHeader:
+    channels: int
+    samplerate: int
+    block_align: int
+    data_offset: int
+    data_size: int
+
+
+def _wav_header(audio_file):
+    """The fmt chunk's channels, rate and frame size, and where the data chunk starts and how long it says it is."""
+    audio_file.seek(12)
+    fmt = None
+    for _ in range(WAV_MAX_CHUNKS_BEFORE_DATA):
+        chunk = audio_file.read(8)
+        if len(chunk) < 8:
+            return None
+        chunk_id, chunk_size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+        if chunk_id == b"data":
+            if fmt is None:
+                return None
+            return _WavHeader(*fmt, data_offset=audio_file.tell(), data_size=chunk_size)
+        if chunk_id == b"fmt ":
+            fields = audio_file.read(WAV_FMT_FIELDS_SIZE)
+            if chunk_size < WAV_FMT_FIELDS_SIZE or len(fields) < WAV_FMT_FIELDS_SIZE:
+                return None
+            _, channels, samplerate, _, block_align = struct.unpack("<HHIIH", fields)
+            fmt = (channels, samplerate, block_align)
+            chunk_size -= WAV_FMT_FIELDS_SIZE
+        audio_file.seek(chunk_size + chunk_size % 2, 1)  # chunks are padded to an even size
+    return None
+
+
+def _check_audible(peak_dbfs):
+    if peak_dbfs == -math.inf:
+        raise ReferenceRejected(
+            "The reference is silent: every sample is zero. Upload the recording with its music and vocals."
+        )
+    if peak_dbfs < SILENCE_PEAK_DBFS:
+        raise ReferenceRejected(
+            f"The reference seems silent (its loudest moment is {peak_dbfs:.0f} dBFS). Upload a recording "
+            "with audible music and vocals, or raise its volume."
+        )
+
+
+def _dbfs(peak):
+    return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
 def _check_duration(duration):

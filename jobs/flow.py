@@ -16,7 +16,6 @@ job in another state than it expects does nothing, so every task is safe to run 
 """
 
 import logging
-import os
 import tempfile
 from datetime import timedelta
 
@@ -31,6 +30,7 @@ from jobs import audio, upstream
 from jobs.files import reference_url_for_generator
 from jobs.models import Job, JobEvent, song_key
 from musicgen.celery import app as celery_app
+from musicgen.uploads import upload_display_name
 
 logger = logging.getLogger(__name__)
 S = Job.Status
@@ -80,7 +80,7 @@ def job_create(*, owner, prompt, reference_track, reference_info):
     job = Job(
         owner=owner,
         prompt=prompt,
-        reference_name=os.path.basename(reference_track.name)[:255],
+        reference_name=upload_display_name(reference_track.name),
         reference_format=reference_info.format,
         reference_duration=reference_info.duration,
         reference_size=reference_info.size,

@@ -1,10 +1,10 @@
-"""Forms check what people send and turn rejections into the sentences of jobs/audio.py and jobs/lyrics.py."""
+"""Forms check what people send and turn rejections into the sentences of jobs/audio.py and generation/prompt.py."""
 
 from django import forms
 from django.conf import settings
 
+from generation.prompt import PromptRejected, check_prompt
 from jobs.audio import ReferenceRejected, measure_reference
-from jobs.lyrics import PromptRejected, validate_prompt
 from jobs.models import Job, ShareLink
 
 
@@ -16,10 +16,20 @@ def measured_reference(reference_track):
         raise forms.ValidationError(rejection.message) from None
 
 
+class PromptField(forms.CharField):
+    """Lyrics checked by the model's rules; they run before Django's own NUL check, so its sentence names the line."""
+
+    def to_python(self, value):
+        try:
+            return check_prompt(super().to_python(value))
+        except PromptRejected as rejection:
+            raise forms.ValidationError(rejection.message) from None
+
+
 class JobCreateForm(forms.Form):
     """Lyrics plus either a new reference upload or the reference of one of the person's earlier jobs."""
 
-    prompt = forms.CharField(
+    prompt = PromptField(
         label="Lyrics",
         widget=forms.Textarea(attrs={"rows": 10}),
         strip=False,
@@ -44,12 +54,6 @@ class JobCreateForm(forms.Form):
                 required=False,
                 initial=True,
             )
-
-    def clean_prompt(self):
-        try:
-            return validate_prompt(self.cleaned_data["prompt"])
-        except PromptRejected as rejection:
-            raise forms.ValidationError(rejection.message) from None
 
     def clean_reference_track(self):
         reference_track = self.cleaned_data.get("reference_track")

@@ -11,7 +11,6 @@ import mimetypes
 import re
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -23,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from generation.prompt import PROMPT_MAX_CHARS
 from jobs import flow, selectors, sharing, upstream
 from jobs.audio import ReferenceRejected, measure_reference
 from jobs.files import reference_name_from_generator_token
@@ -97,7 +97,7 @@ def job_new(request):
 
 
 def _new_page_context(form, earlier_job):
-    return {"form": form, "earlier_job": earlier_job, "prompt_max_chars": settings.MUSICGEN_PROMPT_MAX_CHARS}
+    return {"form": form, "earlier_job": earlier_job, "prompt_max_chars": PROMPT_MAX_CHARS}
 
 
 def _earlier_job(owner, job_id):

@@ -11,7 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.http import Http404, JsonResponse
@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from generation.prompt import PromptRejected, check_prompt
 from localgen import flow
 from localgen.keys import generation_key_for
 from localgen.models import Generation
@@ -26,11 +27,11 @@ from localgen.reference import reference_url_problem
 from musicgen.file_responses import storage_signs_urls, stored_file_response
 
 MODEL = "minimax-music"
-PROMPT_MAX_CHARS = 600  # the hosted API's limit
 REFERENCE_URL_MAX_CHARS = 2000
 AUDIO_URL_SALT = "localgen.audio-file"
 AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
 is_http_url = URLValidator(schemes=["http", "https"])
+SEND_AN_OBJECT = "Send a JSON object with model, prompt and reference_audio_url."
 
 
 @csrf_exempt
@@ -47,17 +48,23 @@ def generate_audio(request):
 def _start_generation(request, key):
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "The request body is not JSON. Send a JSON object with model, prompt and reference_audio_url.")
+    except RequestDataTooBig:
+        limit_kb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1000
+        return _error(413, f"The request body is larger than {limit_kb} KB. {SEND_AN_OBJECT}")
+    except RecursionError:
+        return _error(400, f"The request body nests too deeply to read. {SEND_AN_OBJECT}")
+    except (ValueError, UnicodeDecodeError):  # also a number too long to convert
+        return _error(400, f"The request body is not JSON. {SEND_AN_OBJECT}")
     if not isinstance(body, dict):
-        return _error(400, "The request body must be a JSON object with model, prompt and reference_audio_url.")
+        return _error(400, f"The request body is JSON but not an object. {SEND_AN_OBJECT}")
     field_errors = _field_errors(body)
     if field_errors:
         return _error(422, "; ".join(f"{field} {problem}" for field, problem in field_errors.items()) + ".", fields=field_errors)
     url_problem = reference_url_problem(body["reference_audio_url"])
     if url_problem:
         return _error(422, url_problem, fields={"reference_audio_url": url_problem})
-    generation = flow.generation_create(key=key, prompt=body["prompt"], reference_audio_url=body["reference_audio_url"])
+    prompt = check_prompt(body["prompt"])
+    generation = flow.generation_create(key=key, prompt=prompt, reference_audio_url=body["reference_audio_url"])
     return JsonResponse({"id": str(generation.id), "status": generation.status}, status=201)
 
 
@@ -69,8 +76,11 @@ def _field_errors(body):
     prompt = body.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         errors["prompt"] = "is required: the lyrics to sing, as a string"
-    elif len(prompt) > PROMPT_MAX_CHARS:
-        errors["prompt"] = f"must be at most {PROMPT_MAX_CHARS} characters (this one has {len(prompt)})"
+    else:
+        try:
+            check_prompt(prompt)
+        except PromptRejected as rejection:
+            errors["prompt"] = f"is refused: {rejection.message.rstrip('.')}"
     url = body.get("reference_audio_url")
     if not isinstance(url, str) or len(url) > REFERENCE_URL_MAX_CHARS or not _is_http_url(url):
         errors["reference_audio_url"] = "is required: the http or https URL of a reference recording (WAV or MP3)"
@@ -78,6 +88,8 @@ def _field_errors(body):
 
 
 def _is_http_url(url):
+    if not url.isprintable():  # control characters (NUL...) and broken characters, which a URL never holds
+        return False
     try:
         is_http_url(url)
     except ValidationError:

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "musicgen.uploads.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -215,13 +216,22 @@ MUSICGEN_API_READ_TIMEOUT = envint("MUSICGEN_API_READ_TIMEOUT", 30)
 MUSICGEN_SONG_DOWNLOAD_TIMEOUT = envint("MUSICGEN_SONG_DOWNLOAD_TIMEOUT", 120)
 
 # --- limits ---
-MUSICGEN_PROMPT_MAX_CHARS = 600
 MUSICGEN_REFERENCE_MIN_SECONDS = envint("MUSICGEN_REFERENCE_MIN_SECONDS", 15)
 MUSICGEN_REFERENCE_MAX_SECONDS = envint("MUSICGEN_REFERENCE_MAX_SECONDS", 600)
 MUSICGEN_REFERENCE_MAX_MB = envint("MUSICGEN_REFERENCE_MAX_MB", 50)
 MUSICGEN_SONG_MAX_MB = envint("MUSICGEN_SONG_MAX_MB", 100)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A body may declare at most the largest reference plus this much (musicgen/uploads.py): the form's
+# other fields, multipart framing, or a JSON request to the local service.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200  # our forms have a handful; the admin's bulk actions up to a page of rows
+DATA_UPLOAD_MAX_NUMBER_FILES = 1  # every form takes one reference
+# Not a limit: an upload up to this size is held in memory, a larger one goes to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "musicgen.uploads.UploadSizeCapHandler",  # first: stops reading past the largest reference
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- a job's timing ---
 # The queue the app's own steps (submit, poll, download) are sent to; the app worker consumes it.

@@ -7,7 +7,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.audio import ReferenceRejected, measure_reference
-from tests.audio_samples import REFERENCE_SONG, SHORT_SUNG_CLIP, tone_mp3, tone_wav
+from tests.audio_samples import (
+    ID3_TAG,
+    REFERENCE_SONG,
+    SHORT_SUNG_CLIP,
+    flac,
+    long_mp3_from_few_bytes,
+    quiet_wav,
+    tone_mp3,
+    tone_wav,
+    wav_with_channels,
+    wav_with_data_size,
+    wav_with_samplerate,
+)
 
 
 def upload(name, content):
@@ -77,3 +89,67 @@ def test_reference_over_ten_minutes_is_rejected_with_its_length(settings):
     settings.MUSICGEN_REFERENCE_MAX_SECONDS = 20
     with pytest.raises(ReferenceRejected, match="This file is 1 min long; the reference must be at most 20 s"):
         measure_reference(upload("song.mp3", REFERENCE_SONG.read_bytes()))
+
+
+def test_id3_tag_followed_by_flac_is_refused_as_flac_in_disguise():
+    with pytest.raises(ReferenceRejected) as rejected:
+        measure_reference(upload("song.mp3", ID3_TAG + flac(16.0)))
+    assert rejected.value.message == "This file starts with an MP3 tag but holds FLAC audio; upload a WAV or MP3."
+
+
+def test_id3_tag_followed_by_wav_is_refused_as_not_mpeg():
+    with pytest.raises(ReferenceRejected, match="starts with an MP3 tag but holds WAV audio"):
+        measure_reference(upload("song.mp3", ID3_TAG + tone_wav(16.0)))
+
+
+def test_truncated_mp3_is_measured_by_what_decodes_not_by_its_header():
+    whole = tone_mp3(16.0)
+    with pytest.raises(ReferenceRejected, match=r"This file is \d\.\d s long; the reference must be longer than 15 s"):
+        measure_reference(upload("cut.mp3", whole[: len(whole) // 3]))
+
+
+def test_eleven_minutes_of_mp3_in_a_few_hundred_kilobytes_is_refused_with_its_length():
+    too_long = r"This file is 11 min \d+ s long; the reference must be at most 10 min"
+    with pytest.raises(ReferenceRejected, match=too_long):
+        measure_reference(upload("long.mp3", long_mp3_from_few_bytes(660)))
+
+
+def test_wav_claiming_more_audio_than_it_holds_is_refused_as_cut_short():
+    with pytest.raises(ReferenceRejected) as rejected:
+        measure_reference(upload("lie.wav", wav_with_data_size(tone_wav(16.0), 22050 * 2 * 3600)))
+    assert rejected.value.message.startswith(
+        "This WAV file is cut short: its header announces 60 min of audio but the file holds 16 s."
+    )
+
+
+def test_wav_with_zero_channels_is_refused_saying_so():
+    with pytest.raises(ReferenceRejected, match="This WAV file says it has no audio channels"):
+        measure_reference(upload("none.wav", wav_with_channels(tone_wav(16.0), 0)))
+
+
+@pytest.mark.parametrize("samplerate", [1, 4_000, 1_000_000])
+def test_wav_with_an_absurd_sample_rate_is_refused_naming_it(samplerate):
+    with pytest.raises(ReferenceRejected, match=f"This file says its sample rate is {samplerate:,} Hz"):
+        measure_reference(upload("odd.wav", wav_with_samplerate(tone_wav(16.0), samplerate)))
+
+
+def test_digital_silence_is_refused():
+    with pytest.raises(ReferenceRejected, match="The reference is silent: every sample is zero"):
+        measure_reference(upload("silence.wav", quiet_wav(16.0, 0.0)))
+
+
+def test_near_silence_is_refused_with_its_peak_level():
+    with pytest.raises(ReferenceRejected, match=r"The reference seems silent \(its loudest moment is -(69|70) dBFS\)"):
+        measure_reference(upload("hiss.wav", quiet_wav(16.0, 10 ** (-70 / 20))))
+
+
+def test_quiet_but_audible_reference_is_accepted():
+    info = measure_reference(upload("quiet.wav", quiet_wav(16.0, 10 ** (-50 / 20))))
+    assert info.peak_dbfs == pytest.approx(-50, abs=0.5)
+
+
+def test_undecodable_file_is_refused_without_the_decoders_words():
+    with pytest.raises(ReferenceRejected) as rejected:
+        measure_reference(upload("cut.wav", tone_wav(16.0)[:30]))
+    assert "BytesIO" not in rejected.value.message and "Error" not in rejected.value.message
+    assert "/" not in rejected.value.message and "<" not in rejected.value.message
