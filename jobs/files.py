@@ -7,6 +7,7 @@ access (an owner, a share link, or a signature made for the generator).
 import mimetypes
 import re
 import time
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -26,11 +27,16 @@ def storage_signs_urls():
 
 
 def reference_url_for_generator(job, *, valid_for):
-    """A URL the generator can fetch the reference from, without a login, for `valid_for`."""
+    """A URL the generator can fetch the job's reference from, without a login, for `valid_for`."""
+    return stored_reference_url_for_generator(job.reference_track.name, valid_for=valid_for)
+
+
+def stored_reference_url_for_generator(name: str, *, valid_for: timedelta) -> str:
+    """A URL the generator can fetch the stored file `name` from, without a login, for `valid_for`."""
     if storage_signs_urls():
-        return default_storage.url(job.reference_track.name, expire=int(valid_for.total_seconds()))
+        return default_storage.url(name, expire=int(valid_for.total_seconds()))
     expires = int(time.time() + valid_for.total_seconds())
-    token = signing.dumps({"name": job.reference_track.name, "expires": expires}, salt=GENERATOR_URL_SALT)
+    token = signing.dumps({"name": name, "expires": expires}, salt=GENERATOR_URL_SALT)
     return settings.PUBLIC_BASE_URL + reverse("jobs:reference_for_generator", args=[token])
 
 

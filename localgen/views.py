@@ -6,7 +6,6 @@ sees only its own generations. Errors are JSON objects with an "error" sentence.
 """
 
 import json
-import tempfile
 import uuid
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.core.validators import URLValidator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from jobs.files import stored_file_response
 from localgen import flow
@@ -110,44 +109,6 @@ def _audio_url(generation):
         return default_storage.url(generation.audio_file.name, expire=AUDIO_URL_VALID_FOR)
     token = signing.dumps(str(generation.id), salt=AUDIO_URL_SALT)
     return settings.PUBLIC_BASE_URL + reverse("localgen:audio_file", args=[token])
-
-
-@csrf_exempt
-@require_POST
-def analyze_audio(request):
-    """Our one addition to the hosted contract: what the engine hears in a reference, before generating.
-
-    The hosted API has no such endpoint; the app shows tempo and key only where it gets an answer.
-    """
-    if _authenticated_key(request) is None:
-        return _unauthorized()
-    reference = request.FILES.get("reference")
-    if reference is None:
-        return _error(422, "reference is required: a WAV or MP3 file, sent as multipart form data.")
-    if reference.size > settings.LOCALGEN_REFERENCE_MAX_MB * 1_000_000:
-        return _error(413, f"The reference is larger than {settings.LOCALGEN_REFERENCE_MAX_MB} MB.")
-    from engine import EngineError, analyze  # the engine's numeric libraries load only when asked
-
-    with tempfile.NamedTemporaryFile(suffix=".audio") as local:
-        for chunk in reference.chunks():
-            local.write(chunk)
-        local.flush()
-        try:
-            analysis = analyze(local.name)
-        except EngineError as exc:
-            return _error(422, str(exc))
-    return JsonResponse(
-        {
-            "duration": round(analysis.duration, 2),
-            "tempo": round(analysis.tempo, 1),
-            "beat_found": analysis.beat_found,
-            "key": f"{analysis.key_tonic} {analysis.key_mode}",
-            "chords": analysis.chords[:8],
-            "loudness_lufs": round(analysis.loudness_lufs, 1),
-            "vocals_found": analysis.vocals_found,
-            "vocal_median_hz": round(analysis.vocal_median_hz, 1) if analysis.vocals_found else None,
-        }
-    )
 
 
 @require_safe
