@@ -101,7 +101,9 @@ def test_the_analysis_of_something_that_is_not_audio_ends_in_error_with_a_senten
 
     answer = status_of(client, app_key[1], str(queued.id)).json()
     assert answer["status"] == "error"
-    assert answer["error"].endswith(".") and answer["error"][0].isupper()
+    assert answer["error"] == (
+        "This file could not be decoded as audio: it is not a WAV or MP3 recording, or it is damaged."
+    )
 
 
 def test_an_analysis_claimed_by_another_run_is_left_alone(queued):
