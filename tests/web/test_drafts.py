@@ -172,3 +172,30 @@ def test_a_pending_analysis_past_its_deadline_stops_polling(owner_client, owner)
 def test_another_persons_draft_analysis_is_not_found(other_person_client, owner):
     draft = DraftReferenceFactory(owner=owner, analysis_status="done", analysis={"tempo": 92.4})
     assert other_person_client.get(analysis_url(draft)).status_code == 404
+
+
+@pytest.fixture
+def broker_unreachable():
+    """The Celery app's broker moved to a closed port, as when Redis is down; restored afterwards."""
+    from musicgen.celery import app as celery_app
+
+    conf = celery_app.conf
+    urls = conf.broker_url, conf.broker_write_url
+    conf.broker_url = conf.broker_write_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    celery_app._after_fork()  # drops the pooled connections to the real broker
+    yield
+    conf.broker_url, conf.broker_write_url = urls
+    celery_app._after_fork()
+
+
+def test_with_the_broker_down_the_draft_stands_and_shows_the_measurement_alone(
+    owner_client, broker_unreachable, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(DRAFTS, {"reference_track": wav_upload(16.0)})
+
+    assert response.status_code == 201
+    draft = DraftReference.objects.get()
+    assert draft.analysis_status == DraftReference.AnalysisStatus.UNAVAILABLE
+    page = owner_client.get(analysis_url(draft)).content.decode()
+    assert "hx-get" not in page and "listening" not in page
