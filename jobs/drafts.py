@@ -142,9 +142,9 @@ def analysis_step(draft_id, poll_number: int) -> None:
     claimed = DraftReference.objects.filter(id=draft_id, analysis_status=A.PENDING, analysis_polls=poll_number).update(
         analysis_polls=poll_number + 1
     )
-    if not claimed:
+    draft = DraftReference.objects.filter(id=draft_id).first() if claimed else None
+    if draft is None:  # taken by another run, finished, or deleted (made into a job, or swept)
         return
-    draft = DraftReference.objects.get(id=draft_id)
     if draft.analysis_deadline_at <= timezone.now():
         _analysis_over(draft_id, A.FAILED)
         return

@@ -57,10 +57,11 @@ def analyze_audio(request):
 def _start_analysis(request, key):
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
         return _error(400, "The request body is not JSON. Send a JSON object with reference_audio_url.")
     url = body.get("reference_audio_url") if isinstance(body, dict) else None
-    if not isinstance(url, str) or len(url) > REFERENCE_URL_MAX_CHARS or not _is_http_url(url):
+    # URLValidator lets a NUL through in the path, and PostgreSQL cannot store one.
+    if not isinstance(url, str) or len(url) > REFERENCE_URL_MAX_CHARS or "\x00" in url or not _is_http_url(url):
         problem = "is required: the http or https URL of a reference recording (WAV or MP3)"
         return _error(422, f"reference_audio_url {problem}.", fields={"reference_audio_url": problem})
     analysis = analysis_create(key=key, reference_audio_url=url)

@@ -142,3 +142,11 @@ def test_a_draft_taken_by_the_sweeper_makes_no_job(db):
         drafts.job_create_from_draft(draft=draft, prompt="One line")
 
     assert not Job.objects.exists()
+
+
+def test_a_step_for_a_draft_deleted_meanwhile_does_nothing(upstream, step_queue, draft):
+    DraftReference.objects.filter(id=draft.id).delete()
+
+    drafts.analysis_step(draft.id, 0)
+
+    assert upstream.requests == [] and step_queue.steps() == []

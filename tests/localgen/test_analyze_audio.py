@@ -69,6 +69,19 @@ def test_asking_with_a_body_that_is_not_json_says_so(client, app_key):
     assert response.status_code == 400
 
 
+def test_asking_with_absurdly_deep_json_is_refused_as_not_json(client, app_key):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post(URL, body, content_type="application/json", headers=bearer(app_key[1]))
+    assert response.status_code == 400
+    assert not Analysis.objects.exists()
+
+
+def test_asking_with_a_nul_in_the_url_is_refused(client, app_key):
+    response = ask(client, app_key[1], url="https://files.example/ref\x00.mp3")
+    assert response.status_code == 422
+    assert not Analysis.objects.exists()
+
+
 def test_a_queued_analysis_answers_its_status(client, app_key, queued):
     answer = status_of(client, app_key[1], str(queued.id)).json()
     assert answer == {"id": str(queued.id), "status": "queued", "analysis": None, "error": None}
