@@ -28,7 +28,6 @@ from jobs.files import reference_name_from_generator_token, stored_file_response
 from jobs.forms import DraftReferenceForm, HistoryFilterForm, JobCreateForm, ShareLinkCreateForm
 from jobs.models import DraftReference
 
-
 HISTORY_PAGE_SIZE = 25
 SHARE_REQUESTS_PER_MINUTE = 60
 UNSAFE_FILE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
