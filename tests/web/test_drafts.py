@@ -1,5 +1,6 @@
 """The new-song page's upload: a chosen file is stored once as the person's draft, and the form refers to it."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,8 @@ from django.utils import timezone
 from jobs.models import DraftReference, Job
 from tests.audio_samples import tone_wav
 from tests.factories import DraftReferenceFactory
+from tests.fake_upstream import FakeUpstream
+from tests.jobs.conftest import StepQueue
 
 NEW = reverse("jobs:new")
 DRAFTS = reverse("jobs:draft_create")
@@ -62,6 +65,25 @@ def test_the_analysis_is_asked_for_once_the_draft_is_committed(owner_client, dja
     with django_capture_on_commit_callbacks(execute=False) as on_commit:
         owner_client.post(DRAFTS, {"reference_track": wav_upload(16.0)})
     assert len(on_commit) == 1
+
+
+def test_the_upload_answers_without_calling_the_generator(
+    owner_client, settings, django_capture_on_commit_callbacks
+):
+    generator, unread_steps = FakeUpstream(), StepQueue(f"test-steps-{uuid.uuid4().hex}")
+    settings.MUSICGEN_API_BASE_URL = generator.url
+    settings.MUSICGEN_APP_QUEUE = unread_steps.name  # the analysis step is sent there, and not run
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = owner_client.post(DRAFTS, {"reference_track": wav_upload(16.0)})
+        sent_steps = [step.task for step in unread_steps.steps()]
+    finally:
+        generator.close()
+        unread_steps.clear()
+
+    assert response.status_code == 201
+    assert generator.requests == []
+    assert sent_steps == ["analyze_draft"]  # the worker will ask the generator, later
 
 
 def test_a_rejected_file_says_why_and_stores_nothing(owner_client):
