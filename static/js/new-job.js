@@ -167,16 +167,20 @@
 
   function showUploadProgress(form) {
     var progress = form.querySelector("[data-upload-progress]");
-    form.addEventListener("htmx:beforeRequest", function () {
+    // htmx events bubble: the draft's analysis poller inside the form sends its own requests.
+    var fromTheForm = function (listener) {
+      return function (event) { if (event.target === form) listener(event); };
+    };
+    form.addEventListener("htmx:beforeRequest", fromTheForm(function () {
       progress.value = 0;
       progress.hidden = false;
-    });
+    }));
     // htmx reports the upload's progress and then the answer's download: the bar only moves forward.
-    form.addEventListener("htmx:xhr:progress", function (event) {
+    form.addEventListener("htmx:xhr:progress", fromTheForm(function (event) {
       if (!event.detail.lengthComputable) return;
       progress.value = Math.max(progress.value, (100 * event.detail.loaded) / event.detail.total);
-    });
-    form.addEventListener("htmx:afterRequest", function () { progress.value = 100; });
+    }));
+    form.addEventListener("htmx:afterRequest", fromTheForm(function () { progress.value = 100; }));
   }
 
   htmx.onLoad(function (root) {

@@ -101,6 +101,9 @@ def test_a_chosen_file_is_sent_once_and_the_job_uses_that_upload(page, live_serv
     page.get_by_label("1. Reference song").set_input_files(REFERENCE_SONG)
     expect(page.locator("[data-reference-analysis]")).to_contain_text("60.0 s")
     expect(page.get_by_label("1. Reference song")).to_have_value("")  # the form will send the draft's id only
+    with page.expect_response(lambda response: response.url.endswith("/analysis/")):
+        pass  # the page asks for the generator's analysis on its own...
+    expect(page.locator("[data-upload-progress]")).to_be_hidden()  # ...which is not the form being sent
 
     page.get_by_role("button", name="Make the song").click()
     page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
