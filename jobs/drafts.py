@@ -41,20 +41,19 @@ ANALYSIS_POLL_MAX_DELAY = 5
 
 
 class DraftUnavailable(ExplainedError):
-    pass
+    """A draft id the form was sent with cannot make a song; the message says what to do."""
 
+    @classmethod
+    def gone(cls):
+        return cls(
+            "The file you chose earlier is no longer on the server (it was already used for a song, or it "
+            "expired). Choose the reference song again."
+        )
 
-DRAFT_GONE = DraftUnavailable(
-    "The file you chose earlier is no longer on the server (it was already used for a song, or it "
-    "expired). Choose the reference song again."
-)
-
-
-def draft_expired():
-    hours = settings.MUSICGEN_DRAFT_REFERENCE_HOURS
-    return DraftUnavailable(
-        f"The file you chose was uploaded more than {hours} hours ago and has been removed. Choose it again."
-    )
+    @classmethod
+    def expired(cls):
+        hours = settings.MUSICGEN_DRAFT_REFERENCE_HOURS
+        return cls(f"The file you chose was uploaded more than {hours} hours ago and has been removed. Choose it again.")
 
 
 # --- what people do -----------------------------------------------------------------------------
@@ -90,9 +89,9 @@ def draft_reference_for_owner(*, owner, draft_id) -> DraftReference:
     """The person's own unexpired draft, or DraftUnavailable saying why it cannot be used."""
     draft = DraftReference.objects.filter(id=draft_id, owner=owner).first()
     if draft is None:
-        raise DRAFT_GONE
+        raise DraftUnavailable.gone()
     if draft.is_expired:
-        raise draft_expired()
+        raise DraftUnavailable.expired()
     return draft
 
 
@@ -114,20 +113,9 @@ def job_create_from_draft(*, draft: DraftReference, prompt: str) -> Job:
     with transaction.atomic():
         taken, _ = DraftReference.objects.filter(id=draft.id, expires_at__gt=timezone.now()).delete()
         if not taken:
-            raise DRAFT_GONE
+            raise DraftUnavailable.gone()
         flow.job_record(job)
     return job
-
-
-def draft_reference_info(draft: DraftReference) -> AudioInfo:
-    """What was measured in the draft's file, as jobs.audio reports an upload."""
-    return AudioInfo(
-        format=draft.reference_format,
-        duration=draft.reference_duration,
-        size=draft.reference_size,
-        samplerate=draft.reference_samplerate,
-        channels=draft.reference_channels,
-    )
 
 
 # --- what workers do ----------------------------------------------------------------------------
