@@ -43,7 +43,10 @@ def load_reference(path) -> ReferenceAudio:
             always_2d=True,
         )
     except (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError) as error:
-        raise UnreadableReference(f"this file could not be decoded as audio: {error}") from error
+        # The decoder's own text names a temporary path and library internals: not for the person.
+        raise UnreadableReference(
+            "this file could not be decoded as audio: it is not a WAV or MP3 recording, or it is damaged"
+        ) from error
     if len(samples) == 0 or not np.all(np.isfinite(samples)):
         raise UnreadableReference("this file could not be decoded as audio: it holds no usable samples")
     if start == 0.0:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jobs.models import Job, JobEvent, ShareLink
+from jobs.models import DraftReference, Job, JobEvent, ShareLink
 
 
 class JobEventInline(admin.TabularInline):
@@ -28,3 +28,13 @@ class ShareLinkAdmin(admin.ModelAdmin):
     list_display = ["token_hint", "job", "created_by", "created_at", "expires_at"]
     list_select_related = ["job", "created_by"]
     readonly_fields = ["job", "token_hash", "token_hint", "created_by", "created_at"]
+
+
+@admin.register(DraftReference)
+class DraftReferenceAdmin(admin.ModelAdmin):
+    """Read-only: drafts are made by the new-song page and removed by a job or the sweeper (jobs/drafts.py)."""
+
+    list_display = ["reference_name", "owner", "analysis_status", "created_at", "expires_at"]
+    list_filter = ["analysis_status"]
+    list_select_related = ["owner"]
+    readonly_fields = [field.name for field in DraftReference._meta.fields]

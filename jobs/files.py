@@ -5,6 +5,7 @@ local generation service uses too.
 """
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -17,11 +18,16 @@ GENERATOR_URL_SALT = "jobs.reference-for-generator"
 
 
 def reference_url_for_generator(job, *, valid_for):
-    """A URL the generator can fetch the reference from, without a login, for `valid_for`."""
+    """A URL the generator can fetch the job's reference from, without a login, for `valid_for`."""
+    return stored_reference_url_for_generator(job.reference_track.name, valid_for=valid_for)
+
+
+def stored_reference_url_for_generator(name: str, *, valid_for: timedelta) -> str:
+    """A URL the generator can fetch the stored file `name` from, without a login, for `valid_for`."""
     if storage_signs_urls():
-        return default_storage.url(job.reference_track.name, expire=int(valid_for.total_seconds()))
+        return default_storage.url(name, expire=int(valid_for.total_seconds()))
     expires = int(time.time() + valid_for.total_seconds())
-    token = signing.dumps({"name": job.reference_track.name, "expires": expires}, salt=GENERATOR_URL_SALT)
+    token = signing.dumps({"name": name, "expires": expires}, salt=GENERATOR_URL_SALT)
     return settings.PUBLIC_BASE_URL + reverse("jobs:reference_for_generator", args=[token])
 
 

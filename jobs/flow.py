@@ -87,13 +87,20 @@ def job_create(*, owner, prompt, reference_track, reference_info):
     )
     job.reference_track.save(f"reference.{reference_info.format}", reference_track, save=False)
     try:
-        with transaction.atomic():
-            job.save(force_insert=True)
-            JobEvent.objects.create(job=job, attempt=job.attempt, to_status=S.QUEUED, note="Uploaded.")
-            transaction.on_commit(lambda: schedule("submit", job.id))
+        job_record(job)
     except Exception:
         default_storage.delete(job.reference_track.name)
         raise
+    return job
+
+
+def job_record(job):
+    """Save a new job whose reference is already stored (an upload, or a draft's: jobs/drafts.py) as
+    queued, and send it to a worker once the row is committed."""
+    with transaction.atomic():
+        job.save(force_insert=True)
+        JobEvent.objects.create(job=job, attempt=job.attempt, to_status=S.QUEUED, note="Uploaded.")
+        transaction.on_commit(lambda: schedule("submit", job.id))
     return job
 
 

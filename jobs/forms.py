@@ -5,6 +5,7 @@ from django.conf import settings
 
 from generation.prompt import PromptRejected, check_prompt
 from jobs.audio import ReferenceRejected, measure_reference
+from jobs.drafts import DraftUnavailable, draft_reference_for_owner
 from jobs.models import Job, ShareLink
 
 
@@ -27,7 +28,7 @@ class PromptField(forms.CharField):
 
 
 class JobCreateForm(forms.Form):
-    """Lyrics plus either a new reference upload or the reference of one of the person's earlier jobs."""
+    """Lyrics plus a reference: a new upload, a draft uploaded by the page's script, or an earlier job's."""
 
     prompt = PromptField(
         label="Lyrics",
@@ -44,9 +45,13 @@ class JobCreateForm(forms.Form):
         f"at most {settings.MUSICGEN_REFERENCE_MAX_MB} MB.",
     )
 
-    def __init__(self, *args, reusable_reference_job=None, **kwargs):
-        """`reusable_reference_job`: an earlier job of the same owner whose reference may be used again."""
+    draft_reference = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, owner, reusable_reference_job=None, **kwargs):
+        """`owner`: who submits (drafts are theirs only). `reusable_reference_job`: an earlier job of
+        the same owner whose reference may be used again."""
         super().__init__(*args, **kwargs)
+        self.owner = owner
         self.reusable_reference_job = reusable_reference_job
         if reusable_reference_job is not None:
             self.fields["reuse_reference"] = forms.BooleanField(
@@ -62,17 +67,27 @@ class JobCreateForm(forms.Form):
         self.reference_info = measured_reference(reference_track)
         return reference_track
 
+    def clean_draft_reference(self):
+        """The person's own unexpired draft (a DraftReference), or None; another person's id is unknown here."""
+        draft_id = self.cleaned_data.get("draft_reference")
+        if not draft_id:
+            return None
+        try:
+            return draft_reference_for_owner(owner=self.owner, draft_id=draft_id)
+        except DraftUnavailable as rejection:
+            raise forms.ValidationError(rejection.message) from None
+
     def clean(self):
         cleaned = super().clean()
-        if "reference_track" in self.errors:
+        if "reference_track" in self.errors or "draft_reference" in self.errors:
             return cleaned
-        if not cleaned.get("reference_track") and not cleaned.get("reuse_reference"):
+        if not any(cleaned.get(name) for name in ("reference_track", "draft_reference", "reuse_reference")):
             self.add_error("reference_track", "Choose a reference song (WAV or MP3) to take the style from.")
         return cleaned
 
 
-class ReferenceAnalyzeForm(forms.Form):
-    """One file, measured as the upload form would, before the person submits."""
+class DraftReferenceForm(forms.Form):
+    """One file chosen on the new-song page, measured as the upload form would, before the person submits."""
 
     reference_track = forms.FileField()
 

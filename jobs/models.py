@@ -169,3 +169,53 @@ class ShareLink(models.Model):
     @property
     def is_expired(self):
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class DraftReference(models.Model):
+    """A reference uploaded on the new-song page before its song is submitted: stored once, used by the job.
+
+    The job made from it takes over the stored file as it is (no copy) and the draft row is deleted in
+    the same transaction, so the sweeper (jobs/drafts.py) only ever deletes files no job uses. While the
+    person writes the lyrics, the generator is asked what it hears in the file (`analysis_*`).
+    """
+
+    class AnalysisStatus(models.TextChoices):
+        PENDING = "pending", "Being analysed"
+        DONE = "done", "Analysed"
+        UNAVAILABLE = "unavailable", "The generator offers no analysis"
+        FAILED = "failed", "The analysis failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # random: unguessable
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="draft_references")
+
+    reference_track = models.FileField(upload_to=reference_track_key, max_length=255)
+    reference_name = models.CharField(max_length=255, help_text="The file name the person uploaded.")
+    reference_format = models.CharField(max_length=8)
+    reference_duration = models.FloatField(help_text="Seconds, measured by decoding the upload.")
+    reference_size = models.PositiveBigIntegerField()
+    reference_samplerate = models.PositiveIntegerField()
+    reference_channels = models.PositiveSmallIntegerField()
+
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    analysis_status = models.CharField(max_length=16, choices=AnalysisStatus.choices, default=AnalysisStatus.PENDING)
+    analysis_id = models.CharField(max_length=128, blank=True, help_text="The generator's id for the analysis.")
+    analysis = models.JSONField(null=True, blank=True, help_text="What the generator heard: tempo, key, ...")
+    analysis_polls = models.PositiveIntegerField(default=0, help_text="Analysis steps run so far.")
+    analysis_deadline_at = models.DateTimeField(help_text="A pending analysis past this counts as failed.")
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="draft_reference_expires")]
+
+    def __str__(self):
+        return f"draft reference {self.reference_name} of {self.owner_id}"
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def analysis_is_over(self):
+        """Whether the page should stop asking: an answer came, or none will come any more."""
+        return self.analysis_status != self.AnalysisStatus.PENDING or self.analysis_deadline_at <= timezone.now()

@@ -1,9 +1,9 @@
-"""Celery tasks: thin, ids only, safe to run twice. The logic lives in jobs/flow.py."""
+"""Celery tasks: thin, ids only, safe to run twice. The logic lives in jobs/flow.py and jobs/drafts.py."""
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from jobs import flow
+from jobs import drafts, flow
 
 
 def _run_step(step, job_id, *args):
@@ -32,3 +32,13 @@ def download(job_id):
 @shared_task(name="jobs.tasks.reconcile")
 def reconcile():
     flow.reconcile()
+
+
+@shared_task(name="jobs.tasks.analyze_draft")
+def analyze_draft(draft_id, poll_number):
+    drafts.analysis_step(draft_id, poll_number)
+
+
+@shared_task(name="jobs.tasks.sweep_expired_drafts")
+def sweep_expired_drafts():
+    drafts.drafts_sweep()

@@ -1,4 +1,4 @@
-"""The music API client: submit, status, download. Nothing else in the app speaks HTTP to a generator.
+"""The music API client: submit, status, download, and a reference's analysis. Nothing else in the app speaks HTTP to a generator.
 
 The same client talks to the hosted API (https://api.aimlapi.com) and to our own local generation
 service (localgen/), which answers the same contract. Every failure becomes one of a few named
@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 GENERATE_PATH = "/v2/generate/audio"
 ANALYZE_PATH = "/v2/analyze/audio"  # offered by our local service only
 WORKING_STATUSES = ("queued", "generating", "waiting")
+ANALYSIS_WORKING_STATUSES = ("queued", "analyzing")
 
 
 class UpstreamError(ExplainedError):
@@ -77,6 +78,18 @@ class GenerationStatus:
         return self.status in WORKING_STATUSES
 
 
+@dataclass(frozen=True)
+class AnalysisStatus:
+    analysis_id: str
+    status: str
+    analysis: dict | None  # tempo, key, vocals_found, ... once completed
+    error: str | None
+
+    @property
+    def is_working(self):
+        return self.status in ANALYSIS_WORKING_STATUSES
+
+
 class MusicApiClient:
     def __init__(self, base_url, api_key, model, connect_timeout=5, read_timeout=30, download_timeout=120):
         self.base_url = base_url.rstrip("/")
@@ -125,10 +138,30 @@ class MusicApiClient:
             raise MalformedAnswer("The generator said the song is complete but gave no audio URL.")
         return GenerationStatus(generation_id, status, audio_url, _error_text(answer.get("error")))
 
-    def analyze(self, reference_file):
-        """What the generator hears in a reference (tempo, key, ...), or None where it offers no analysis."""
-        response = self._request("POST", path=ANALYZE_PATH, files={"reference": reference_file}, missing_ok=True)
-        return None if response is None else self._json(response)
+    def analysis_start(self, *, reference_audio_url):
+        """Ask what the generator hears in a reference; return the analysis id, or None where it offers none.
+
+        Free and without effect on the generator, so unlike `submit` it may be sent again after a timeout.
+        """
+        body = {"reference_audio_url": reference_audio_url}
+        response = self._request("POST", path=ANALYZE_PATH, json=body, missing_ok=True)
+        if response is None:
+            return None
+        analysis_id = self._json(response).get("id")
+        if not isinstance(analysis_id, str) or not analysis_id:
+            raise MalformedAnswer("The generator accepted the analysis but its answer had no id.")
+        return analysis_id
+
+    def analysis_status(self, analysis_id):
+        response = self._request("GET", path=ANALYZE_PATH, params={"analysis_id": analysis_id})
+        answer = self._json(response)
+        status = answer.get("status")
+        if not isinstance(status, str):
+            raise MalformedAnswer("The generator's analysis answer had no status.")
+        analysis = answer.get("analysis")
+        if status == "completed" and not isinstance(analysis, dict):
+            raise MalformedAnswer("The generator said the analysis is complete but sent none.")
+        return AnalysisStatus(analysis_id, status, analysis, _error_text(answer.get("error")))
 
     def download(self, url, destination, *, max_bytes):
         """Stream the song at `url` into the open binary file `destination`; return the byte count.

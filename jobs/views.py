@@ -6,7 +6,6 @@ answers 404 exactly like an unknown one. Share views need no login: the token is
 
 import functools
 import json
-import logging
 import mimetypes
 import re
 from pathlib import PurePosixPath
@@ -18,18 +17,17 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from generation.prompt import PROMPT_MAX_CHARS
-from jobs import flow, selectors, sharing, upstream
+from jobs import drafts, flow, selectors, sharing
 from jobs.audio import ReferenceRejected, measure_reference
 from jobs.files import reference_name_from_generator_token
-from jobs.forms import HistoryFilterForm, JobCreateForm, ReferenceAnalyzeForm, ShareLinkCreateForm
+from jobs.forms import DraftReferenceForm, HistoryFilterForm, JobCreateForm, ShareLinkCreateForm
+from jobs.models import DraftReference
 from musicgen.file_responses import stored_file_response
-
-logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 25
 SHARE_REQUESTS_PER_MINUTE = 60
@@ -72,12 +70,20 @@ def job_new(request):
     earlier_job = _earlier_job(request.user, earlier_job_id)
     if request.method != "POST":
         initial = {"prompt": earlier_job.prompt} if earlier_job else {}
-        form = JobCreateForm(initial=initial, reusable_reference_job=earlier_job)
+        form = JobCreateForm(initial=initial, owner=request.user, reusable_reference_job=earlier_job)
         return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
 
-    form = JobCreateForm(request.POST, request.FILES, reusable_reference_job=earlier_job)
+    form = JobCreateForm(request.POST, request.FILES, owner=request.user, reusable_reference_job=earlier_job)
     if not form.is_valid():
         return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
+    draft = form.cleaned_data["draft_reference"]
+    if draft and not form.cleaned_data["reference_track"]:
+        try:
+            job = drafts.job_create_from_draft(draft=draft, prompt=form.cleaned_data["prompt"])
+        except drafts.DraftUnavailable as rejection:
+            form.add_error("draft_reference", rejection.message)
+            return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
+        return redirect_page(request, job.get_absolute_url())
     if form.cleaned_data["reference_track"]:
         reference_track, reference_info = form.cleaned_data["reference_track"], form.reference_info
     else:
@@ -97,7 +103,9 @@ def job_new(request):
 
 
 def _new_page_context(form, earlier_job):
-    return {"form": form, "earlier_job": earlier_job, "prompt_max_chars": PROMPT_MAX_CHARS}
+    """The page's context; a draft the form was sent with stays chosen when the page comes back with errors."""
+    draft = form.cleaned_data.get("draft_reference") if hasattr(form, "cleaned_data") else None
+    return {"form": form, "earlier_job": earlier_job, "draft": draft, "prompt_max_chars": PROMPT_MAX_CHARS}
 
 
 def _earlier_job(owner, job_id):
@@ -122,28 +130,28 @@ def _stored_reference(job):
 
 @login_required
 @require_POST
-def reference_analyze(request):
-    """Measure a chosen file before the real upload, as the form would; nothing is stored."""
-    form = ReferenceAnalyzeForm(files=request.FILES)
+def draft_create(request):
+    """Store a chosen file once, as the person's draft reference, and show what was measured in it.
+
+    The page's script sends the file here as soon as it is chosen; the form then sends only the
+    draft's id. The generator's analysis is asked for on the app worker, and the fragment polls for it.
+    """
+    form = DraftReferenceForm(files=request.FILES)
     if not form.is_valid():
         error = form.errors["reference_track"][0]
         return render(request, "jobs/_reference_analysis.html", {"error": error}, status=422)
-    heard = _what_the_generator_hears(form.cleaned_data["reference_track"])
-    return render(request, "jobs/_reference_analysis.html", {"reference_info": form.reference_info, "heard": heard})
+    draft = drafts.draft_reference_create(
+        owner=request.user, reference_track=form.cleaned_data["reference_track"], reference_info=form.reference_info
+    )
+    return render(request, "jobs/_reference_analysis.html", {"draft": draft}, status=201)
 
 
-def _what_the_generator_hears(reference_track):
-    """The generator's own analysis (tempo, key, ...) where it offers one; None otherwise.
-
-    A nicety on top of our measurement: when the generator has no analysis or fails, the page just
-    shows less, and the upload itself is unaffected.
-    """
-    reference_track.seek(0)
-    try:
-        return upstream.MusicApiClient.from_settings().analyze(reference_track)
-    except upstream.UpstreamError as exc:
-        logger.info("reference analysis by the generator failed: %s", exc.message)
-        return None
+@login_required
+@require_GET
+def draft_analysis(request, draft_id):
+    """The polled fragment with what the generator hears in the person's draft; it stops polling once over."""
+    draft = get_object_or_404(DraftReference, id=draft_id, owner=request.user)
+    return render(request, "jobs/_draft_analysis.html", {"draft": draft})
 
 
 # --- one job ------------------------------------------------------------------------------------

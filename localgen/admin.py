@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from localgen.models import Generation, GenerationKey
+from localgen.models import Analysis, Generation, GenerationKey
 
 
 @admin.register(GenerationKey)
@@ -20,3 +20,10 @@ class GenerationAdmin(admin.ModelAdmin):
     list_display = ["id", "key", "status", "created_at", "started_at", "finished_at", "song_duration"]
     list_filter = ["status", "key"]
     readonly_fields = [field.name for field in Generation._meta.fields]
+
+
+@admin.register(Analysis)
+class AnalysisAdmin(admin.ModelAdmin):
+    list_display = ["id", "key", "status", "created_at", "finished_at"]
+    list_filter = ["status", "key"]
+    readonly_fields = [field.name for field in Analysis._meta.fields]

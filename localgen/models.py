@@ -61,3 +61,36 @@ class Generation(models.Model):
     def seed(self):
         """The engine's seed: fixed per generation, so a re-run of the same generation sounds the same."""
         return self.id.int % 2**32
+
+
+class Analysis(models.Model):
+    """What the engine hears in a reference (tempo, key, voice), asked for before a generation.
+
+    Our addition to the hosted contract. It moves queued -> analyzing -> completed | error on the
+    engine queue (localgen/analysis.py holds every transition) and is deleted a day later.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        ANALYZING = "analyzing", "Analyzing"
+        COMPLETED = "completed", "Completed"
+        ERROR = "error", "Error"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # random: unguessable
+    key = models.ForeignKey(GenerationKey, on_delete=models.CASCADE, related_name="analyses")
+    reference_audio_url = models.URLField(max_length=2000)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    analysis = models.JSONField(null=True, blank=True, help_text="Tempo, key, chords, loudness, voice.")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "analyses"
+
+    def __str__(self):
+        return f"analysis {self.id} ({self.status})"

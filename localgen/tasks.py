@@ -1,12 +1,13 @@
 """Celery tasks of the local generation service: thin, ids only, safe to run twice.
 
 `localgen.tasks.*` is routed to the "engine" queue (musicgen/celery.py), so renders never delay the
-app's polls. The logic lives in localgen/flow.py.
+app's polls. The logic lives in localgen/flow.py and localgen/analysis.py.
 """
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
-from localgen import flow
+from localgen import analysis, flow
 
 
 @shared_task(
@@ -22,3 +23,21 @@ def render_generation(generation_id):
 def sweep_stale_generations():
     """Meant to run every few minutes from beat: fails renders whose worker died, re-sends lost ones."""
     flow.sweep_stale()
+
+
+@shared_task(
+    name="localgen.tasks.analyze_reference",
+    soft_time_limit=analysis.ANALYSIS_SOFT_TIME_LIMIT,
+    time_limit=analysis.ANALYSIS_SOFT_TIME_LIMIT + 30,
+)
+def analyze_reference(analysis_id):
+    try:
+        analysis.analysis_step(analysis_id)
+    except SoftTimeLimitExceeded:
+        analysis.analysis_overran(analysis_id)
+
+
+@shared_task(name="localgen.tasks.sweep_old_analyses")
+def sweep_old_analyses():
+    """Meant to run from beat: deletes analyses nobody will ask about any more."""
+    analysis.analyses_sweep()

@@ -6,7 +6,6 @@ sees only its own generations. Errors are JSON objects with an "error" sentence.
 """
 
 import json
-import tempfile
 import uuid
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.core.validators import URLValidator
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from generation.prompt import PromptRejected, check_prompt
 from localgen import flow
@@ -32,6 +31,7 @@ AUDIO_URL_SALT = "localgen.audio-file"
 AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
 is_http_url = URLValidator(schemes=["http", "https"])
 SEND_AN_OBJECT = "Send a JSON object with model, prompt and reference_audio_url."
+REFERENCE_URL_REQUIRED = "is required: the http or https URL of a reference recording (WAV or MP3)"
 
 
 @csrf_exempt
@@ -46,26 +46,44 @@ def generate_audio(request):
 
 
 def _start_generation(request, key):
+    body, refusal = json_object_body(request, instruction=SEND_AN_OBJECT)
+    if refusal:
+        return refusal
+    field_errors = _field_errors(body)
+    if field_errors:
+        return _error(422, "; ".join(f"{field} {problem}" for field, problem in field_errors.items()) + ".", fields=field_errors)
+    url_refusal = refused_reference_url(body["reference_audio_url"])
+    if url_refusal:
+        return url_refusal
+    prompt = check_prompt(body["prompt"])
+    generation = flow.generation_create(key=key, prompt=prompt, reference_audio_url=body["reference_audio_url"])
+    return JsonResponse({"id": str(generation.id), "status": generation.status}, status=201)
+
+
+def json_object_body(request, *, instruction):
+    """(the request's JSON object, None), or (None, a 4xx answer saying what is wrong with the body)."""
     try:
         body = json.loads(request.body)
     except RequestDataTooBig:
         limit_kb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1000
-        return _error(413, f"The request body is larger than {limit_kb} KB. {SEND_AN_OBJECT}")
+        return None, _error(413, f"The request body is larger than {limit_kb} KB. {instruction}")
     except RecursionError:
-        return _error(400, f"The request body nests too deeply to read. {SEND_AN_OBJECT}")
+        return None, _error(400, f"The request body nests too deeply to read. {instruction}")
     except (ValueError, UnicodeDecodeError):  # also a number too long to convert
-        return _error(400, f"The request body is not JSON. {SEND_AN_OBJECT}")
+        return None, _error(400, f"The request body is not JSON. {instruction}")
     if not isinstance(body, dict):
-        return _error(400, f"The request body is JSON but not an object. {SEND_AN_OBJECT}")
-    field_errors = _field_errors(body)
-    if field_errors:
-        return _error(422, "; ".join(f"{field} {problem}" for field, problem in field_errors.items()) + ".", fields=field_errors)
-    url_problem = reference_url_problem(body["reference_audio_url"])
-    if url_problem:
-        return _error(422, url_problem, fields={"reference_audio_url": url_problem})
-    prompt = check_prompt(body["prompt"])
-    generation = flow.generation_create(key=key, prompt=prompt, reference_audio_url=body["reference_audio_url"])
-    return JsonResponse({"id": str(generation.id), "status": generation.status}, status=201)
+        return None, _error(400, f"The request body is JSON but not an object. {instruction}")
+    return body, None
+
+
+def refused_reference_url(url):
+    """A 422 answer for a reference URL that is malformed or points somewhere the service may not fetch."""
+    if not is_reference_url(url):
+        return _error(422, f"reference_audio_url {REFERENCE_URL_REQUIRED}.", fields={"reference_audio_url": REFERENCE_URL_REQUIRED})
+    problem = reference_url_problem(url)
+    if problem:
+        return _error(422, problem, fields={"reference_audio_url": problem})
+    return None
 
 
 def _field_errors(body):
@@ -81,13 +99,14 @@ def _field_errors(body):
             check_prompt(prompt)
         except PromptRejected as rejection:
             errors["prompt"] = f"is refused: {rejection.message.rstrip('.')}"
-    url = body.get("reference_audio_url")
-    if not isinstance(url, str) or len(url) > REFERENCE_URL_MAX_CHARS or not _is_http_url(url):
-        errors["reference_audio_url"] = "is required: the http or https URL of a reference recording (WAV or MP3)"
+    if not is_reference_url(body.get("reference_audio_url")):
+        errors["reference_audio_url"] = REFERENCE_URL_REQUIRED
     return errors
 
 
-def _is_http_url(url):
+def is_reference_url(url):
+    if not isinstance(url, str) or len(url) > REFERENCE_URL_MAX_CHARS:
+        return False
     if not url.isprintable():  # control characters (NUL...) and broken characters, which a URL never holds
         return False
     try:
@@ -126,44 +145,6 @@ def _audio_url(generation):
         return default_storage.url(generation.audio_file.name, expire=AUDIO_URL_VALID_FOR)
     token = signing.dumps(str(generation.id), salt=AUDIO_URL_SALT)
     return settings.PUBLIC_BASE_URL + reverse("localgen:audio_file", args=[token])
-
-
-@csrf_exempt
-@require_POST
-def analyze_audio(request):
-    """Our one addition to the hosted contract: what the engine hears in a reference, before generating.
-
-    The hosted API has no such endpoint; the app shows tempo and key only where it gets an answer.
-    """
-    if _authenticated_key(request) is None:
-        return _unauthorized()
-    reference = request.FILES.get("reference")
-    if reference is None:
-        return _error(422, "reference is required: a WAV or MP3 file, sent as multipart form data.")
-    if reference.size > settings.LOCALGEN_REFERENCE_MAX_MB * 1_000_000:
-        return _error(413, f"The reference is larger than {settings.LOCALGEN_REFERENCE_MAX_MB} MB.")
-    from engine import EngineError, analyze  # the engine's numeric libraries load only when asked
-
-    with tempfile.NamedTemporaryFile(suffix=".audio") as local:
-        for chunk in reference.chunks():
-            local.write(chunk)
-        local.flush()
-        try:
-            analysis = analyze(local.name)
-        except EngineError as exc:
-            return _error(422, str(exc))
-    return JsonResponse(
-        {
-            "duration": round(analysis.duration, 2),
-            "tempo": round(analysis.tempo, 1),
-            "beat_found": analysis.beat_found,
-            "key": f"{analysis.key_tonic} {analysis.key_mode}",
-            "chords": analysis.chords[:8],
-            "loudness_lufs": round(analysis.loudness_lufs, 1),
-            "vocals_found": analysis.vocals_found,
-            "vocal_median_hz": round(analysis.vocal_median_hz, 1) if analysis.vocals_found else None,
-        }
-    )
 
 
 @require_safe

@@ -1,7 +1,7 @@
 """The Celery app: two queues so that a long engine render never delays a job's polling.
 
-- "default": the app's own steps (submit, poll, download, reconcile), run by the app worker.
-- "engine": the local generation service's renders, run by the engine worker.
+- "default": the app's own steps (submit, poll, download, reconcile, drafts' analysis), run by the app worker.
+- "engine": the local generation service's renders and analyses, run by the engine worker.
 """
 
 import os
@@ -30,3 +30,6 @@ def schedule_reconciler(sender, **kwargs):
     sender.add_periodic_task(
         300, sender.signature("localgen.tasks.sweep_stale_generations"), name="sweep stale local generations"
     )
+    # Files uploaded on the new-song page but never made into a song, and old local analyses.
+    sender.add_periodic_task(600, sender.signature("jobs.tasks.sweep_expired_drafts"), name="sweep expired drafts")
+    sender.add_periodic_task(600, sender.signature("localgen.tasks.sweep_old_analyses"), name="sweep old analyses")

@@ -220,6 +220,8 @@ MUSICGEN_REFERENCE_MIN_SECONDS = envint("MUSICGEN_REFERENCE_MIN_SECONDS", 15)
 MUSICGEN_REFERENCE_MAX_SECONDS = envint("MUSICGEN_REFERENCE_MAX_SECONDS", 600)
 MUSICGEN_REFERENCE_MAX_MB = envint("MUSICGEN_REFERENCE_MAX_MB", 50)
 MUSICGEN_SONG_MAX_MB = envint("MUSICGEN_SONG_MAX_MB", 100)
+# A file uploaded on the new-song page waits this long for its song to be submitted, then is deleted.
+MUSICGEN_DRAFT_REFERENCE_HOURS = envint("MUSICGEN_DRAFT_REFERENCE_HOURS", 24)
 # A body may declare at most the largest reference plus this much (musicgen/uploads.py): the form's
 # other fields, multipart framing, or a JSON request to the local service.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000

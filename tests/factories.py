@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from jobs.models import Job
+from jobs.models import DraftReference, Job
 from tests.audio_samples import tone_wav
 
 
@@ -27,3 +30,21 @@ class JobFactory(factory.django.DjangoModelFactory):
     reference_format = "wav"
     reference_duration = 16.0
     reference_size = 705644
+
+
+class DraftReferenceFactory(factory.django.DjangoModelFactory):
+    """A 16-second WAV the new-song page uploaded, fresh: not expired, its analysis pending."""
+
+    class Meta:
+        model = DraftReference
+
+    owner = factory.SubFactory(UserFactory)
+    reference_track = factory.LazyFunction(lambda: ContentFile(tone_wav(16.0), name="reference.wav"))
+    reference_name = "my draft.wav"
+    reference_format = "wav"
+    reference_duration = 16.0
+    reference_size = 705644
+    reference_samplerate = 22050
+    reference_channels = 1
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
+    analysis_deadline_at = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=10))

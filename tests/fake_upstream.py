@@ -31,6 +31,10 @@ def accepted(generation_id="gen-1"):
     return Answer(201, {"id": generation_id, "status": "queued"})
 
 
+def analysis(state, *, analysis_id="analysis-1", heard=None, error=None):
+    return Answer(200, {"id": analysis_id, "status": state, "analysis": heard, "error": error})
+
+
 def status(state, *, generation_id="gen-1", audio_url=None, error=None):
     audio_file = {"url": audio_url} if audio_url else None
     return Answer(200, {"id": generation_id, "status": state, "audio_file": audio_file, "error": error})
@@ -81,7 +85,8 @@ class FakeUpstream:
                 if urlparse(self.path).path == "/files/song.mp3":
                     self._send(Answer(200, fake.song_bytes, {"Content-Type": "audio/mpeg"}))
                     return
-                assert parse_qs(urlparse(self.path).query).get("generation_id")
+                query = parse_qs(urlparse(self.path).query)
+                assert query.get("generation_id") or query.get("analysis_id")
                 self._send(fake._next(fake.get_answers))
 
             def _send(self, answer):

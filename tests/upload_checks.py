@@ -5,10 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-from jobs.models import Job, JobEvent
+from jobs.models import DraftReference, Job, JobEvent
 
-# Every model an upload could write a row to; a branch that adds one (a draft reference) adds it here.
-ROWS_AN_UPLOAD_CAN_WRITE = [Job, JobEvent]
+# Every model an upload could write a row to.
+ROWS_AN_UPLOAD_CAN_WRITE = [Job, JobEvent, DraftReference]
 
 
 def stored_files():

@@ -1,4 +1,5 @@
-// The new-song form, enhanced: drop a file, preview and measure it on the server before uploading,
+// The new-song form, enhanced: drop a file, upload it once as a draft (measured by the server, then
+// analysed by the generator while the lyrics are written), preview it,
 // lyrics tools with a live counter and structure preview, and upload progress through htmx.
 // Without JavaScript the same form posts normally and the server says what is wrong.
 (function () {
@@ -78,28 +79,54 @@
     input.removeAttribute("aria-invalid");
   }
 
-  function showChosenFile(form, file) {
+  function showChosenFile(form, input) {
+    var file = input.files[0];
     var chosen = form.querySelector("[data-reference-chosen]");
     var preview = form.querySelector("[data-reference-preview]");
-    var analysis = form.querySelector("[data-reference-analysis]");
     chosen.hidden = !file;
     if (preview.src) URL.revokeObjectURL(preview.src);
-    if (!file) return;
+    if (!file) {
+      form.querySelector("[data-reference-analysis]").replaceChildren(); // no file chosen, no draft sent
+      return;
+    }
     form.querySelector("[data-reference-name]").textContent = file.name;
     form.querySelector("[data-reference-size]").textContent = formatSize(file.size);
+    preview.hidden = false;
     preview.src = URL.createObjectURL(file);
-    analysis.textContent = "Measuring the file…";
+    uploadDraft(form, input, file);
+  }
+
+  // The chosen file is uploaded once, now, as a draft; the form then sends only the draft's id.
+  // When the server refuses the file, it stays in the form, so submitting shows the same sentence.
+  function uploadDraft(form, input, file) {
+    var analysis = form.querySelector("[data-reference-analysis]");
+    var progress = form.querySelector("[data-draft-progress]");
+    analysis.textContent = "Uploading the file…";
+    progress.value = 0;
+    progress.hidden = false;
     var body = new FormData();
     body.append("reference_track", file);
-    fetch(form.dataset.analyzeUrl, {
-      method: "POST",
-      body: body,
-      headers: { "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value },
-      credentials: "same-origin",
-    })
-      .then(function (response) { return response.text(); })
-      .then(function (html) { analysis.innerHTML = html; })
-      .catch(function () { analysis.textContent = "The file could not be measured now; it will be checked when you submit."; });
+    var request = new XMLHttpRequest();
+    request.open("POST", form.dataset.draftUrl);
+    request.setRequestHeader("X-CSRFToken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    request.upload.addEventListener("progress", function (event) {
+      if (event.lengthComputable) progress.value = (100 * event.loaded) / event.total;
+    });
+    request.addEventListener("load", function () {
+      progress.hidden = true;
+      if (request.status === 201 || request.status === 422) {
+        analysis.innerHTML = request.responseText;
+        htmx.process(analysis);
+        if (request.status === 201) input.value = "";
+      } else {
+        analysis.textContent = "The file could not be uploaded now; it will be sent with the form when you submit.";
+      }
+    });
+    request.addEventListener("error", function () {
+      progress.hidden = true;
+      analysis.textContent = "The file could not be uploaded now; it will be sent with the form when you submit.";
+    });
+    request.send(body);
   }
 
   function enhanceDropZone(form, input) {
@@ -122,7 +149,7 @@
     });
     input.addEventListener("change", function () {
       forgetRejectedFile(form, input);
-      showChosenFile(form, input.files[0]);
+      showChosenFile(form, input);
     });
   }
 
@@ -140,16 +167,20 @@
 
   function showUploadProgress(form) {
     var progress = form.querySelector("[data-upload-progress]");
-    form.addEventListener("htmx:beforeRequest", function () {
+    // htmx events bubble: the draft's analysis poller inside the form sends its own requests.
+    var fromTheForm = function (listener) {
+      return function (event) { if (event.target === form) listener(event); };
+    };
+    form.addEventListener("htmx:beforeRequest", fromTheForm(function () {
       progress.value = 0;
       progress.hidden = false;
-    });
+    }));
     // htmx reports the upload's progress and then the answer's download: the bar only moves forward.
-    form.addEventListener("htmx:xhr:progress", function (event) {
+    form.addEventListener("htmx:xhr:progress", fromTheForm(function (event) {
       if (!event.detail.lengthComputable) return;
       progress.value = Math.max(progress.value, (100 * event.detail.loaded) / event.detail.total);
-    });
-    form.addEventListener("htmx:afterRequest", function () { progress.value = 100; });
+    }));
+    form.addEventListener("htmx:afterRequest", fromTheForm(function () { progress.value = 100; }));
   }
 
   htmx.onLoad(function (root) {

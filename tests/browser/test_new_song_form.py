@@ -1,12 +1,14 @@
-"""The new-song form in a real browser: lyrics tools, structure preview, server-side measuring."""
+"""The new-song form in a real browser: lyrics tools, structure preview, the chosen file uploaded once."""
 
 import base64
+import re
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from jobs.models import Job
+from jobs.models import DraftReference, Job
 from tests.audio_samples import REFERENCE_SONG, SHORT_SUNG_CLIP
 from tests.browser.conftest import SHORT_CLIP_REJECTION, log_in
 
@@ -84,3 +86,31 @@ def test_chosen_reference_shows_name_size_preview_and_measured_duration(page, li
     expect(page.locator("[data-reference-analysis]")).to_contain_text("60.0 s")
     expect(page.locator("[data-reference-analysis]")).to_contain_text("MP3")
     page.wait_for_function("() => document.querySelector('[data-reference-preview]').duration > 59")
+
+
+def stored_references():
+    _, names = default_storage.listdir("references") if default_storage.exists("references") else ([], [])
+    return {f"references/{name}" for name in names}
+
+
+def test_a_chosen_file_is_sent_once_and_the_job_uses_that_upload(page, live_server, owner):
+    before = stored_references()
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + reverse("jobs:new"))
+    write_lyrics_with_the_tools(page)
+    page.get_by_label("1. Reference song").set_input_files(REFERENCE_SONG)
+    expect(page.locator("[data-reference-analysis]")).to_contain_text("60.0 s")
+    expect(page.get_by_label("1. Reference song")).to_have_value("")  # the form will send the draft's id only
+    with page.expect_response(lambda response: response.url.endswith("/analysis/")):
+        pass  # the page asks for the generator's analysis on its own...
+    expect(page.locator("[data-upload-progress]")).to_be_hidden()  # ...which is not the form being sent
+
+    page.get_by_role("button", name="Make the song").click()
+    page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
+
+    # Had the form sent the file again, the server would have stored a second copy for the job.
+    job = Job.objects.get()
+    assert stored_references() - before == {job.reference_track.name}
+    assert job.reference_name == REFERENCE_SONG.name
+    assert job.reference_track.size == REFERENCE_SONG.stat().st_size
+    assert not DraftReference.objects.exists()

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from jobs.models import ShareLink
-from tests.audio_samples import SHORT_SUNG_CLIP
+from jobs.models import DraftReference, Job, ShareLink
+from tests.audio_samples import REFERENCE_SONG, SHORT_SUNG_CLIP
 from tests.browser.conftest import SHORT_CLIP_REJECTION, log_in
 from tests.factories import JobFactory
 from tests.web.job_data import make_completed
@@ -28,6 +28,17 @@ def test_rejected_upload_comes_back_with_the_reason_and_the_lyrics(page, live_se
     page.get_by_role("button", name="Make the song").click()
     expect(page.locator(".field-error")).to_have_text(SHORT_CLIP_REJECTION)
     expect(page.get_by_label("2. Lyrics")).to_have_value("A line to sing")
+
+
+def test_a_valid_upload_makes_the_job_from_the_file_the_form_sent(page, live_server, owner):
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + reverse("jobs:new"))
+    page.get_by_label("2. Lyrics").fill("A line to sing")
+    page.get_by_label("1. Reference song").set_input_files(REFERENCE_SONG)
+    page.get_by_role("button", name="Make the song").click()
+    page.wait_for_url(live_server.url + Job.objects.get().get_absolute_url())
+    assert Job.objects.get().reference_name == REFERENCE_SONG.name
+    assert not DraftReference.objects.exists()
 
 
 def test_finished_song_plays_with_native_controls_and_can_be_shared(page, live_server, owner):

@@ -7,28 +7,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from jobs import upstream
 from jobs.models import Job
 from tests.audio_samples import SHORT_SUNG_CLIP, tone_wav
 from tests.factories import JobFactory
 
 NEW = reverse("jobs:new")
-ANALYZE = reverse("jobs:analyze")
 LYRICS = "##\nWalking down the river\n\nSinging all night long\n##"
-
-
-@pytest.fixture(autouse=True)
-def generator_analysis(monkeypatch):
-    """What the generator's analysis answers (None: it offers none); no HTTP leaves these tests."""
-    answer = {"value": None}
-
-    def analyze(client, reference_file):
-        if isinstance(answer["value"], Exception):
-            raise answer["value"]
-        return answer["value"]
-
-    monkeypatch.setattr(upstream.MusicApiClient, "analyze", analyze)
-    return answer
 
 
 def wav_upload(seconds, name="reference.wav"):
@@ -144,38 +128,3 @@ def test_other_peoples_job_cannot_be_used_as_a_starting_point(other_person_clien
     response = other_person_client.post(NEW, {"prompt": "Mine", **reuse})
     assert "Choose a reference song" in response.content.decode()
     assert Job.objects.count() == 1
-
-
-def test_analyze_reports_what_the_server_measured(owner_client):
-    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)})
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "16.0 s" in page and "WAV" in page and "22050 Hz" in page and "mono" in page
-
-
-def test_analyze_shows_tempo_and_key_when_the_generator_hears_them(owner_client, generator_analysis):
-    generator_analysis["value"] = {"duration": 16.0, "tempo": 92.4, "key": "B minor", "vocals_found": False}
-    page = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)}).content.decode()
-    assert "92 BPM" in page and "B minor" in page and "no singing voice" in page
-
-
-def test_analyze_still_reports_the_measurement_when_the_generator_fails(owner_client, generator_analysis):
-    generator_analysis["value"] = upstream.Unavailable("The generator could not be reached.")
-    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)})
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "16.0 s" in page and "BPM" not in page
-
-
-def test_analyze_says_why_a_file_is_rejected_and_stores_nothing(owner_client):
-    before = stored_references()
-    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(10.0)})
-    assert response.status_code == 422
-    assert "This file is 10.0 s long; the reference must be longer than 15 s." in response.content.decode()
-    assert stored_references() == before
-
-
-@pytest.mark.django_db
-def test_analyze_needs_a_login_and_a_post(client, owner_client):
-    assert client.post(ANALYZE).status_code == 302
-    assert owner_client.get(ANALYZE).status_code == 405
