@@ -14,7 +14,6 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.paginator import Paginator
@@ -27,11 +26,13 @@ from jobs import flow, selectors, sharing, upstream
 from jobs.audio import ReferenceRejected, measure_reference
 from jobs.files import reference_name_from_generator_token, stored_file_response
 from jobs.forms import HistoryFilterForm, JobCreateForm, ReferenceAnalyzeForm, ShareLinkCreateForm
+from musicgen.ratelimit import PerClientLimit
 
 logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 25
 SHARE_REQUESTS_PER_MINUTE = 60
+SHARE_REQUESTS = PerClientLimit("share-requests", limit=SHARE_REQUESTS_PER_MINUTE, window_seconds=60)
 UNSAFE_FILE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -279,15 +280,9 @@ def rate_limited_per_client(view):
 
     @functools.wraps(view)
     def limited_view(request, *args, **kwargs):
-        key = f"share-requests:{request.META.get('REMOTE_ADDR', '')}"
-        cache.add(key, 0, timeout=60)
-        try:
-            requests_made = cache.incr(key)
-        except ValueError:  # the counter expired between add and incr
-            requests_made = 1
-        if requests_made > SHARE_REQUESTS_PER_MINUTE:
+        if SHARE_REQUESTS.count(request) > SHARE_REQUESTS.limit:
             response = render(request, "429.html", status=429)
-            response["Retry-After"] = "60"
+            response["Retry-After"] = str(SHARE_REQUESTS.window_seconds)
             return response
         return view(request, *args, **kwargs)
 

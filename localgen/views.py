@@ -5,6 +5,7 @@ is going and, once completed, where the song is. Both need `Authorization: Beare
 sees only its own generations. Errors are JSON objects with an "error" sentence.
 """
 
+import functools
 import json
 import tempfile
 import uuid
@@ -23,6 +24,7 @@ from jobs.files import stored_file_response
 from localgen import flow
 from localgen.keys import generation_key_for
 from localgen.models import Generation
+from musicgen.ratelimit import PerClientLimit
 
 MODEL = "minimax-music"
 PROMPT_MAX_CHARS = 600  # the hosted API's limit
@@ -30,14 +32,39 @@ REFERENCE_URL_MAX_CHARS = 2000
 AUDIO_URL_SALT = "localgen.audio-file"
 AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
 is_http_url = URLValidator(schemes=["http", "https"])
+KEY_FAILURES = PerClientLimit("localgen-key-failures", limit=settings.LOCALGEN_KEY_FAILURES_PER_MINUTE)
+
+
+def bearer_key_required(view):
+    """Call `view(request, key)` for a valid `Authorization: Bearer` key; count the failures per client.
+
+    Past KEY_FAILURES.limit failures in a window every request from that client is refused, a valid
+    key too, so guessing keys cannot go on at the speed of the network.
+    """
+
+    @functools.wraps(view)
+    def checked_view(request, *args, **kwargs):
+        if KEY_FAILURES.is_exceeded(request):
+            response = _error(
+                429,
+                "Too many requests with a missing or wrong API key came from this address. "
+                "Wait a minute, then send the right key.",
+            )
+            response["Retry-After"] = str(KEY_FAILURES.window_seconds)
+            return response
+        key = _authenticated_key(request)
+        if key is None:
+            KEY_FAILURES.count(request)
+            return _unauthorized()
+        return view(request, key, *args, **kwargs)
+
+    return checked_view
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def generate_audio(request):
-    key = _authenticated_key(request)
-    if key is None:
-        return _unauthorized()
+@bearer_key_required
+def generate_audio(request, key):
     if request.method == "POST":
         return _start_generation(request, key)
     return _generation_status(request, key)
@@ -114,13 +141,12 @@ def _audio_url(generation):
 
 @csrf_exempt
 @require_POST
-def analyze_audio(request):
+@bearer_key_required
+def analyze_audio(request, key):
     """Our one addition to the hosted contract: what the engine hears in a reference, before generating.
 
     The hosted API has no such endpoint; the app shows tempo and key only where it gets an answer.
     """
-    if _authenticated_key(request) is None:
-        return _unauthorized()
     reference = request.FILES.get("reference")
     if reference is None:
         return _error(422, "reference is required: a WAV or MP3 file, sent as multipart form data.")
