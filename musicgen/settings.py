@@ -234,7 +234,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],  # Pico draws its form icons as inline SVG
-        "media-src": [SELF, *STORAGE_MEDIA_ORIGINS],
+        # blob: is the person's own chosen file, played on the new-song page before it is uploaded.
+        "media-src": [SELF, "blob:", *STORAGE_MEDIA_ORIGINS],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],
