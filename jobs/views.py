@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from jobs import flow, selectors, sharing, upstream
@@ -34,6 +35,9 @@ HISTORY_PAGE_SIZE = 25
 SHARE_REQUESTS_PER_MINUTE = 60
 SHARE_REQUESTS = PerClientLimit("share-requests", limit=SHARE_REQUESTS_PER_MINUTE, window_seconds=60)
 UNSAFE_FILE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# Songs, references and share pages may be someone's unreleased work: no shared cache (a proxy, a
+# CDN) may keep them, and the browser keeps no copy on disk once a link is revoked.
+never_stored = cache_control(private=True, no_store=True)
 
 
 def is_htmx(request):
@@ -202,6 +206,7 @@ def _act_on_job(request, job_id, action, done):
     return redirect(job)
 
 
+@never_stored
 @login_required
 @require_GET
 def reference_audio(request, job_id):
@@ -209,12 +214,14 @@ def reference_audio(request, job_id):
     return stored_file_response(request, job.reference_track.name, download_name=job.reference_name)
 
 
+@never_stored
 @login_required
 @require_GET
 def song_audio(request, job_id):
     return song_response(request, selectors.job_for_owner(owner=request.user, job_id=job_id))
 
 
+@never_stored
 @login_required
 @require_GET
 def song_download(request, job_id):
@@ -289,6 +296,7 @@ def rate_limited_per_client(view):
     return limited_view
 
 
+@never_stored
 @rate_limited_per_client
 @require_GET
 def shared_song(request, token):
@@ -307,12 +315,14 @@ def shared_song(request, token):
     )
 
 
+@never_stored
 @rate_limited_per_client
 @require_GET
 def shared_song_audio(request, token):
     return song_response(request, selectors.share_link_for_token(token).job)
 
 
+@never_stored
 @rate_limited_per_client
 @require_GET
 def shared_song_download(request, token):
