@@ -1,6 +1,6 @@
 """Settings are read once per process: production settings are checked in a process of their own.
 
-The child gets this machine's environment without the test suite's MUSICGEN_* values, plus the ones
+The child gets this machine's environment without the test suite's settings values, plus the ones
 a test names, so what it sees is what an operator's environment would give.
 """
 
@@ -20,7 +20,8 @@ def strong_secret_key() -> str:
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("MUSICGEN_", "DJANGO_"))}
+    suite_only = ("MUSICGEN_", "DJANGO_", "DATABASE_URL", "CELERY_")  # the child uses its own SQLite file
+    env = {name: value for name, value in os.environ.items() if not name.startswith(suite_only)}
     env.update(
         DJANGO_SETTINGS_MODULE="musicgen.settings",
         MUSICGEN_VAR_DIR=tempfile.mkdtemp(prefix="musicgen-settings-"),
