@@ -6,32 +6,17 @@ from musicgen.settings import DEVELOPMENT_SECRET_KEY
 from tests.web.settings_process import run_python, settings_values, strong_secret_key
 
 PRODUCTION = {"MUSICGEN_DEBUG": "false", "MUSICGEN_HTTPS": "true"}
+DEPLOY_CHECK = ("manage.py", "check", "--deploy", "--fail-level", "WARNING")
 ONE_YEAR = 365 * 24 * 3600
 
 
 def test_the_deploy_check_passes_behind_https_with_a_strong_key():
-    finished = run_python(
-        "manage.py",
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        MUSICGEN_SECRET_KEY=strong_secret_key(),
-        **PRODUCTION,
-    )
+    finished = run_python(*DEPLOY_CHECK, MUSICGEN_SECRET_KEY=strong_secret_key(), **PRODUCTION)
     assert finished.returncode == 0, finished.stdout + finished.stderr
 
 
 def test_the_deploy_check_fails_without_the_https_switch():
-    finished = run_python(
-        "manage.py",
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        MUSICGEN_DEBUG="false",
-        MUSICGEN_SECRET_KEY=strong_secret_key(),
-    )
+    finished = run_python(*DEPLOY_CHECK, MUSICGEN_DEBUG="false", MUSICGEN_SECRET_KEY=strong_secret_key())
     assert finished.returncode != 0
     assert "security.W008" in finished.stderr  # SECURE_SSL_REDIRECT
 
