@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 from jobs import sharing
 from jobs.models import Job
 from tests.audio_samples import REFERENCE_SONG
-from tests.browser.conftest import log_in
+from tests.browser.conftest import PASSWORD, log_in
 from tests.browser.player_checks import wait_for_waveform
-from tests.factories import JobFactory
+from tests.factories import JobFactory, UserFactory
 from tests.web.job_data import make_completed
 
 pytestmark = pytest.mark.browser
@@ -82,4 +82,16 @@ def test_share_page_draws_the_waveform_without_violations(page, live_server, own
     page.goto(live_server.url + reverse("jobs:shared_song", args=[token]))
     wait_for_waveform(page)
     page.get_by_role("button", name="Play").click()
+    assert csp_violations == []
+
+
+def test_the_admin_runs_without_violations(page, live_server, finished_job, csp_violations):
+    staff = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    page.goto(live_server.url + reverse("admin:login"))
+    page.get_by_label("Username").fill(staff.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + reverse("admin:jobs_job_changelist"))
+    page.goto(live_server.url + reverse("admin:jobs_job_change", args=[finished_job.id]))
+    expect(page.get_by_text(LYRICS.splitlines()[0]).first).to_be_visible()
     assert csp_violations == []
