@@ -10,9 +10,9 @@ ENGINE_APT_PACKAGES := libfluidsynth3 fluid-soundfont-gm espeak-ng
 BROWSER_APT_PACKAGES := chromium chromium-driver
 VENDOR := static/vendor
 
-.PHONY: run test install system-packages browser-packages vendor redis postgres migrate app-key user bench clean
+.PHONY: run test install system-packages browser-packages vendor static redis postgres migrate app-key user bench clean
 
-run: install redis migrate app-key
+run: install redis migrate app-key static
 	@echo
 	@echo "  musicgen is starting at http://127.0.0.1:8000"
 	@echo "  No login yet? In another terminal:  make user   (or: $(BIN)/python manage.py createsuperuser)"
@@ -51,6 +51,10 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/wavesurfer.js/dist/wavesurfer.min.js $(VENDOR)/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
 	touch $@
+
+# With MUSICGEN_DEBUG=false whitenoise serves the static files from STATIC_ROOT, under hashed names.
+static: install
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 --skip-checks
 
 redis:
 	@./bin/ensure-redis

@@ -12,13 +12,13 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from generation.prompt import PROMPT_MAX_CHARS
@@ -28,10 +28,15 @@ from jobs.files import reference_name_from_generator_token
 from jobs.forms import DraftReferenceForm, HistoryFilterForm, JobCreateForm, ShareLinkCreateForm
 from jobs.models import DraftReference
 from musicgen.file_responses import stored_file_response
+from musicgen.ratelimit import PerClientLimit
 
 HISTORY_PAGE_SIZE = 25
 SHARE_REQUESTS_PER_MINUTE = 60
+SHARE_REQUESTS = PerClientLimit("share-requests", limit=SHARE_REQUESTS_PER_MINUTE, window_seconds=60)
 UNSAFE_FILE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# Songs, references and share pages may be someone's unreleased work: no shared cache (a proxy, a
+# CDN) may keep them, and the browser keeps no copy on disk once a link is revoked.
+never_stored = cache_control(private=True, no_store=True)
 
 
 def is_htmx(request):
@@ -210,6 +215,7 @@ def _act_on_job(request, job_id, action, done):
     return redirect(job)
 
 
+@never_stored
 @login_required
 @require_GET
 def reference_audio(request, job_id):
@@ -217,12 +223,14 @@ def reference_audio(request, job_id):
     return stored_file_response(request, job.reference_track.name, download_name=job.reference_name)
 
 
+@never_stored
 @login_required
 @require_GET
 def song_audio(request, job_id):
     return song_response(request, selectors.job_for_owner(owner=request.user, job_id=job_id))
 
 
+@never_stored
 @login_required
 @require_GET
 def song_download(request, job_id):
@@ -288,21 +296,16 @@ def rate_limited_per_client(view):
 
     @functools.wraps(view)
     def limited_view(request, *args, **kwargs):
-        key = f"share-requests:{request.META.get('REMOTE_ADDR', '')}"
-        cache.add(key, 0, timeout=60)
-        try:
-            requests_made = cache.incr(key)
-        except ValueError:  # the counter expired between add and incr
-            requests_made = 1
-        if requests_made > SHARE_REQUESTS_PER_MINUTE:
+        if SHARE_REQUESTS.count(request) > SHARE_REQUESTS.limit:
             response = render(request, "429.html", status=429)
-            response["Retry-After"] = "60"
+            response["Retry-After"] = str(SHARE_REQUESTS.window_seconds)
             return response
         return view(request, *args, **kwargs)
 
     return limited_view
 
 
+@never_stored
 @rate_limited_per_client
 @require_GET
 def shared_song(request, token):
@@ -321,12 +324,14 @@ def shared_song(request, token):
     )
 
 
+@never_stored
 @rate_limited_per_client
 @require_GET
 def shared_song_audio(request, token):
     return song_response(request, selectors.share_link_for_token(token).job)
 
 
+@never_stored
 @rate_limited_per_client
 @require_GET
 def shared_song_download(request, token):

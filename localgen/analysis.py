@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods
 from localgen.flow import _sentence
 from localgen.models import Analysis
 from localgen.reference import ReferenceUnavailable, fetch_reference
-from localgen.views import _authenticated_key, _error, _unauthorized, json_object_body, refused_reference_url
+from localgen.views import _error, bearer_key_required, json_object_body, refused_reference_url
 
 logger = logging.getLogger(__name__)
 S = Analysis.Status
@@ -44,10 +44,8 @@ ANALYSIS_KEPT_FOR = timedelta(days=1)
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def analyze_audio(request):
-    key = _authenticated_key(request)
-    if key is None:
-        return _unauthorized()
+@bearer_key_required
+def analyze_audio(request, key):
     if request.method == "POST":
         return _start_analysis(request, key)
     return _analysis_status(request, key)

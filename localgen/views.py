@@ -5,6 +5,7 @@ is going and, once completed, where the song is. Both need `Authorization: Beare
 sees only its own generations. Errors are JSON objects with an "error" sentence.
 """
 
+import functools
 import json
 import uuid
 
@@ -24,6 +25,7 @@ from localgen.keys import generation_key_for
 from localgen.models import Generation
 from localgen.reference import reference_url_problem
 from musicgen.file_responses import storage_signs_urls, stored_file_response
+from musicgen.ratelimit import PerClientLimit
 
 MODEL = "minimax-music"
 REFERENCE_URL_MAX_CHARS = 2000
@@ -32,14 +34,39 @@ AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
 is_http_url = URLValidator(schemes=["http", "https"])
 SEND_AN_OBJECT = "Send a JSON object with model, prompt and reference_audio_url."
 REFERENCE_URL_REQUIRED = "is required: the http or https URL of a reference recording (WAV or MP3)"
+KEY_FAILURES = PerClientLimit("localgen-key-failures", limit=settings.LOCALGEN_KEY_FAILURES_PER_MINUTE)
+
+
+def bearer_key_required(view):
+    """Call `view(request, key)` for a valid `Authorization: Bearer` key; count the failures per client.
+
+    Past KEY_FAILURES.limit failures in a window every request from that client is refused, a valid
+    key too, so guessing keys cannot go on at the speed of the network.
+    """
+
+    @functools.wraps(view)
+    def checked_view(request, *args, **kwargs):
+        if KEY_FAILURES.is_exceeded(request):
+            response = _error(
+                429,
+                "Too many requests with a missing or wrong API key came from this address. "
+                "Wait a minute, then send the right key.",
+            )
+            response["Retry-After"] = str(KEY_FAILURES.window_seconds)
+            return response
+        key = _authenticated_key(request)
+        if key is None:
+            KEY_FAILURES.count(request)
+            return _unauthorized()
+        return view(request, key, *args, **kwargs)
+
+    return checked_view
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def generate_audio(request):
-    key = _authenticated_key(request)
-    if key is None:
-        return _unauthorized()
+@bearer_key_required
+def generate_audio(request, key):
     if request.method == "POST":
         return _start_generation(request, key)
     return _generation_status(request, key)

@@ -2,13 +2,22 @@
 
 The defaults give a working app on a fresh machine (SQLite, Redis on localhost, files under
 var/, the local generation service on this same server). Production sets MUSICGEN_DEBUG=false,
-which makes a missing secret key a loud error instead of a silent default.
+which makes a missing or weak secret key a loud error instead of a silent default, and behind an
+HTTPS proxy MUSICGEN_HTTPS=true.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 from musicgen.fetching import parse_origins
@@ -57,17 +66,49 @@ def envsecret(name, default=""):
 
 DEBUG = envbool("MUSICGEN_DEBUG", True)
 
+DEVELOPMENT_SECRET_KEY = "musicgen-local-development-only-not-secret"
 SECRET_KEY = envsecret("MUSICGEN_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
+if not DEBUG:
+    if not SECRET_KEY:
         raise ImproperlyConfigured("MUSICGEN_SECRET_KEY must be set when MUSICGEN_DEBUG is false.")
-    SECRET_KEY = "musicgen-local-development-only-not-secret"
+    # Django's own deploy check would only warn; a guessable key lets anyone forge sessions and signed links.
+    if (
+        SECRET_KEY == DEVELOPMENT_SECRET_KEY
+        or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"MUSICGEN_SECRET_KEY is the development key or too weak for MUSICGEN_DEBUG=false: use at least "
+            f"{SECRET_KEY_MIN_LENGTH} random characters, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+elif not SECRET_KEY:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = [h for h in envstr("MUSICGEN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in envstr("MUSICGEN_CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 # Where this server is reachable by the generator and by people following share links.
 PUBLIC_BASE_URL = envstr("MUSICGEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PUBLIC_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(PUBLIC_BASE_URL))
+CSRF_TRUSTED_ORIGINS = [o for o in envstr("MUSICGEN_CSRF_TRUSTED_ORIGINS").split(",") if o] or [PUBLIC_ORIGIN]
+
+# --- behind an HTTPS proxy (nginx...): one switch for every setting that depends on it ---
+HTTPS = envbool("MUSICGEN_HTTPS", False)
+# How many proxies in front of us append to X-Forwarded-For; the client address is read from there
+# only when this is more than 0 (see musicgen/ratelimit.py), since anyone can send that header.
+TRUSTED_PROXY_COUNT = envint("MUSICGEN_TRUSTED_PROXY_COUNT", 1 if HTTPS else 0)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the proxy's and the orchestrator's checks speak plain HTTP
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# Preloading HSTS is a promise about the whole domain to the browsers' built-in lists, which only the
+# domain's owner can make (and submit); the header is sent without it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +118,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "jobs",
     "localgen",
 ]
@@ -91,6 +134,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "musicgen.uploads.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a login refused during a lock-out into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "musicgen.urls"
@@ -128,6 +174,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes counts failed logins (the login page and the admin's) per account and per client
+# address; past the limit both are refused, a correct password too, until the cool-off has passed.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 10
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one past the limit locks
+AXES_COOLOFF_TIME = timedelta(minutes=envint("MUSICGEN_LOGIN_COOLOFF_MINUTES", 15))
+AXES_CLIENT_IP_CALLABLE = "musicgen.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "musicgen.ratelimit.login_lockout_response"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "jobs:history"
 LOGOUT_REDIRECT_URL = "login"
@@ -139,7 +193,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(envstr("MUSICGEN_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 # --- storage: the filesystem by default, S3 (MinIO, AWS...) when MUSICGEN_STORAGE=s3 ---
 STORAGE_BACKEND = envstr("MUSICGEN_STORAGE", "filesystem")
@@ -167,6 +221,30 @@ elif STORAGE_BACKEND == "s3":
         raise ImproperlyConfigured("MUSICGEN_STORAGE=s3 needs MUSICGEN_S3_BUCKET.")
 else:
     raise ImproperlyConfigured(f"MUSICGEN_STORAGE must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}")
+
+# Pages load only our own static files. Audio on S3 is played from the presigned URL the audio views
+# redirect to, so that origin may serve media. wavesurfer.js puts a <style> into its shadow root: it
+# carries the request's nonce (templates pass `request.csp_nonce` to static/js/player.js).
+if STORAGE_BACKEND == "s3":
+    s3_endpoint = default_storage["OPTIONS"]["endpoint_url"]
+    s3_origin = "{0.scheme}://{0.netloc}".format(urlsplit(s3_endpoint)) if s3_endpoint else "https://*.amazonaws.com"
+    STORAGE_MEDIA_ORIGINS = [s3_origin]
+else:
+    STORAGE_MEDIA_ORIGINS = []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # Pico draws its form icons as inline SVG
+        # blob: is the person's own chosen file, played on the new-song page before it is uploaded.
+        "media-src": [SELF, "blob:", *STORAGE_MEDIA_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 STORAGES = {
     "default": default_storage,
@@ -257,6 +335,8 @@ try:
     LOCALGEN_ALLOWED_REFERENCE_ORIGINS = parse_origins(envstr("LOCALGEN_ALLOWED_REFERENCE_ORIGINS"))
 except ValueError as exc:
     raise ImproperlyConfigured(f"LOCALGEN_ALLOWED_REFERENCE_ORIGINS: {exc}.") from None
+# Requests with a missing or wrong API key one client address may send per minute before it is refused.
+LOCALGEN_KEY_FAILURES_PER_MINUTE = envint("LOCALGEN_KEY_FAILURES_PER_MINUTE", 20)
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,8 @@
       barWidth: 2,
       barGap: 1,
       barRadius: 2,
+      // The page's Content-Security-Policy admits the <style> wavesurfer adds by this nonce.
+      cspNonce: document.querySelector('meta[name="csp-nonce"]').content,
     });
 
     waveform.tabIndex = 0;

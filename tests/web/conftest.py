@@ -11,9 +11,16 @@ OTHER_PEOPLE = ["teammate", "outsider"]
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Share views count requests per client address in the cache; each test starts at zero."""
-    cache.clear()
+def fresh_rate_limits(settings):
+    """Share views count requests per client address in the cache; each test starts at zero.
+
+    Only this run's keys are deleted: cache.clear() would empty the Redis db that every other test
+    run on the machine shares, and reset their counters in the middle of their tests.
+    """
+    redis = cache._cache.get_client(write=True)
+    keys = list(redis.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        redis.delete(*keys)
 
 
 def logged_in(user):
