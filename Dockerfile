@@ -10,6 +10,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libfluidsynth3 fluid-soundfont-gm espeak-ng \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# Production packages only: tests, benchmarks and linters (requirements-dev.txt) stay out of the image.
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .

@@ -10,7 +10,7 @@ ENGINE_APT_PACKAGES := libfluidsynth3 fluid-soundfont-gm espeak-ng
 BROWSER_APT_PACKAGES := chromium chromium-driver
 VENDOR := static/vendor
 
-.PHONY: run test install system-packages browser-packages vendor redis postgres migrate app-key user bench clean
+.PHONY: run test lint install install-dev system-packages browser-packages vendor redis postgres migrate app-key user bench clean
 
 run: install redis migrate app-key
 	@echo
@@ -24,16 +24,28 @@ run: install redis migrate app-key
 S3_TEST_ENV := MUSICGEN_STORAGE=s3 MUSICGEN_S3_BUCKET=musicgen-test MUSICGEN_S3_ENDPOINT_URL=http://127.0.0.1:9555 \
 	MUSICGEN_S3_ACCESS_KEY_ID=testing MUSICGEN_S3_SECRET_ACCESS_KEY=testing
 
-test: install browser-packages redis postgres
+test: install-dev browser-packages redis postgres
 	$(BIN)/python -m pytest
 	$(S3_TEST_ENV) $(BIN)/python -m pytest tests/e2e/test_core_flow.py
 
+# `make run` installs what production runs (requirements.txt); tests, benchmarks and lint add requirements-dev.txt.
 install: $(VENV)/.installed system-packages vendor
+
+install-dev: install $(VENV)/.installed-dev
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Not part of `make test` yet: the tree is reformatted once, after the open branches are merged.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 system-packages:
 	@./bin/ensure-apt-packages $(ENGINE_APT_PACKAGES)
@@ -68,7 +80,7 @@ app-key: migrate
 user: install migrate
 	$(BIN)/python manage.py createsuperuser
 
-bench: install
+bench: install-dev
 	$(BIN)/python bench/engine_quality.py
 
 clean:
