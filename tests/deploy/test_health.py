@@ -48,4 +48,3 @@ def test_health_never_shows_credentials_or_addresses_of_a_failing_part(generator
     body = Client().get("/health/").content.decode()
     assert "broker-password" not in body
     assert str(closed_port) not in body and "127.0.0.1" not in body
-
