@@ -6,7 +6,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "musicgen.settings")
@@ -30,3 +30,13 @@ def schedule_reconciler(sender, **kwargs):
     sender.add_periodic_task(
         300, sender.signature("localgen.tasks.sweep_stale_generations"), name="sweep stale local generations"
     )
+
+
+@signals.setup_logging.connect
+def use_django_logging(**kwargs):
+    """Workers and beat log through settings.LOGGING (plain or JSON, with job ids), not Celery's own format."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

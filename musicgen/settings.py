@@ -236,11 +236,23 @@ MUSICGEN_SHARE_DEFAULT_DAYS = 30
 LOCALGEN_REFERENCE_MAX_MB = envint("LOCALGEN_REFERENCE_MAX_MB", 50)
 LOCALGEN_FETCH_TIMEOUT = envint("LOCALGEN_FETCH_TIMEOUT", 60)
 
+# One JSON object a line (for a log collector) with MUSICGEN_LOG_JSON=true; lines about a job carry its id.
+LOG_JSON = envbool("MUSICGEN_LOG_JSON", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "musicgen.logs.JsonFormatter"},
+    },
+    "filters": {"job_id": {"()": "musicgen.logs.JobIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_JSON else "plain",
+            "filters": ["job_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("MUSICGEN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
