@@ -136,7 +136,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(envstr("MUSICGEN_STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # collectstatic writes here
 
 # --- storage: the filesystem by default, S3 (MinIO, AWS...) when MUSICGEN_STORAGE=s3 ---
 STORAGE_BACKEND = envstr("MUSICGEN_STORAGE", "filesystem")
@@ -162,6 +162,10 @@ elif STORAGE_BACKEND == "s3":
     }
     if not default_storage["OPTIONS"]["bucket_name"]:
         raise ImproperlyConfigured("MUSICGEN_STORAGE=s3 needs MUSICGEN_S3_BUCKET.")
+    # Where browsers reach the store (say, through the reverse proxy) when the servers use an internal name.
+    if envstr("MUSICGEN_S3_PUBLIC_ENDPOINT_URL"):
+        default_storage["BACKEND"] = "musicgen.storage.PublicEndpointS3Storage"
+        default_storage["OPTIONS"]["public_endpoint_url"] = envstr("MUSICGEN_S3_PUBLIC_ENDPOINT_URL")
 else:
     raise ImproperlyConfigured(f"MUSICGEN_STORAGE must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}")
 
