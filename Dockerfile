@@ -18,7 +18,9 @@ COPY --from=static /build/node_modules/htmx.org/dist/htmx.min.js static/vendor/
 COPY --from=static /build/node_modules/wavesurfer.js/dist/wavesurfer.min.js static/vendor/
 COPY --from=static /build/node_modules/@picocss/pico/css/pico.min.css static/vendor/
 RUN MUSICGEN_SECRET_KEY=build-only python manage.py collectstatic --no-input
-RUN useradd --create-home musicgen && mkdir -p var && chown musicgen var
+# web runs collectstatic again at start into the shared `static` volume, which starts as a copy of this folder.
+RUN useradd --create-home musicgen && mkdir -p var && chown -R musicgen var staticfiles
 USER musicgen
 EXPOSE 8000
-CMD ["gunicorn", "musicgen.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# Meant to run behind nginx (deploy/nginx.conf.template), which buffers slow clients; see docker-compose.yml.
+CMD ["gunicorn", "musicgen.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--timeout", "120"]

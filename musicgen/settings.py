@@ -16,7 +16,8 @@ VAR_DIR = Path(os.environ.get("MUSICGEN_VAR_DIR", BASE_DIR / "var"))
 
 
 def envstr(name, default=""):
-    return os.environ.get(name, default)
+    # Empty counts as unset, as in envint and envbool: docker-compose passes unset settings as "".
+    return os.environ.get(name) or default
 
 
 def envbool(name, default):
