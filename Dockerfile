@@ -23,4 +23,4 @@ RUN useradd --create-home musicgen && mkdir -p var && chown -R musicgen var stat
 USER musicgen
 EXPOSE 8000
 # Meant to run behind nginx (deploy/nginx.conf.template), which buffers slow clients; see docker-compose.yml.
-CMD ["gunicorn", "musicgen.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--timeout", "120"]
+CMD ["gunicorn", "musicgen.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--timeout", "120", "--no-control-socket"]

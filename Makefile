@@ -8,9 +8,12 @@ BIN := $(VENV)/bin
 ENGINE_APT_PACKAGES := libfluidsynth3 fluid-soundfont-gm espeak-ng
 # Debian's Chromium, driven by Playwright in the browser tests (Playwright's own download cannot work here).
 BROWSER_APT_PACKAGES := chromium chromium-driver
+# nginx for the production-shaped test (run by the test itself, never as a system service); Debian's
+# docker-compose so the test of docker-compose.yml runs (it skips where no compose binary exists).
+DEPLOY_APT_PACKAGES := nginx docker-compose
 VENDOR := static/vendor
 
-.PHONY: run test lint install install-dev system-packages browser-packages vendor redis postgres migrate app-key user bench clean
+.PHONY: run test lint install install-dev system-packages browser-packages deploy-packages vendor redis postgres migrate app-key user bench clean
 
 run: install redis migrate app-key
 	@echo
@@ -24,7 +27,7 @@ run: install redis migrate app-key
 S3_TEST_ENV := MUSICGEN_STORAGE=s3 MUSICGEN_S3_BUCKET=musicgen-test MUSICGEN_S3_ENDPOINT_URL=http://127.0.0.1:9555 \
 	MUSICGEN_S3_ACCESS_KEY_ID=testing MUSICGEN_S3_SECRET_ACCESS_KEY=testing
 
-test: install-dev browser-packages redis postgres
+test: install-dev browser-packages deploy-packages redis postgres
 	$(BIN)/python -m pytest
 	$(S3_TEST_ENV) $(BIN)/python -m pytest tests/e2e/test_core_flow.py
 
@@ -52,6 +55,9 @@ system-packages:
 
 browser-packages:
 	@./bin/ensure-apt-packages $(BROWSER_APT_PACKAGES)
+
+deploy-packages:
+	@./bin/ensure-apt-packages $(DEPLOY_APT_PACKAGES)
 
 # Front-end libraries come from the npm registry at build time and are served from static/vendor.
 vendor: $(VENDOR)/.installed
