@@ -23,13 +23,16 @@ run: install redis migrate app-key
 	@echo
 	$(BIN)/honcho start -f Procfile
 
-# The whole suite on the filesystem storage, then the end-to-end flow again on S3 (moto on loopback).
+# The whole suite on the filesystem storage, then the end-to-end flow again on S3 (moto on loopback),
+# and once more on RabbitMQ (skipped, saying so, where nothing answers on 5672).
 S3_TEST_ENV := MUSICGEN_STORAGE=s3 MUSICGEN_S3_BUCKET=musicgen-test MUSICGEN_S3_ENDPOINT_URL=http://127.0.0.1:9555 \
 	MUSICGEN_S3_ACCESS_KEY_ID=testing MUSICGEN_S3_SECRET_ACCESS_KEY=testing
+AMQP_TEST_ENV := CELERY_BROKER_URL=amqp://guest:guest@127.0.0.1:5672//
 
 test: install-dev browser-packages deploy-packages redis postgres
 	$(BIN)/python -m pytest
 	$(S3_TEST_ENV) $(BIN)/python -m pytest tests/e2e/test_core_flow.py
+	$(AMQP_TEST_ENV) $(BIN)/python -m pytest -rs tests/e2e/test_core_flow.py
 
 # `make run` installs what production runs (requirements.txt); tests, benchmarks and lint add requirements-dev.txt.
 install: $(VENV)/.installed system-packages vendor

@@ -1,21 +1,18 @@
 """The Celery app: two queues so that a long engine render never delays a job's polling.
 
-- "default": the app's own steps (submit, poll, download, reconcile), run by the app worker.
-- "engine": the local generation service's renders, run by the engine worker.
+- MUSICGEN_APP_QUEUE ("default"): the app's own steps (submit, poll, download, reconcile), run by the app worker.
+- MUSICGEN_ENGINE_QUEUE ("engine"): the local generation service's renders, run by the engine worker.
+Their names, the default queue and the route live in settings (CELERY_TASK_DEFAULT_QUEUE, CELERY_TASK_ROUTES).
 """
 
 import os
 
 from celery import Celery, signals
-from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "musicgen.settings")
 
 app = Celery("musicgen")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = (Queue("default"), Queue("engine"))
-app.conf.task_default_queue = "default"
-app.conf.task_routes = {"localgen.tasks.*": {"queue": "engine"}}
 app.autodiscover_tasks()
 
 

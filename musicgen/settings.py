@@ -227,6 +227,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- a job's timing ---
 # The queue the app's own steps (submit, poll, download) are sent to; the app worker consumes it.
 MUSICGEN_APP_QUEUE = envstr("MUSICGEN_APP_QUEUE", "default")
+# The queue of the local service's renders; the engine worker consumes it. Beat's tasks go to the app queue.
+MUSICGEN_ENGINE_QUEUE = envstr("MUSICGEN_ENGINE_QUEUE", "engine")
+CELERY_TASK_DEFAULT_QUEUE = MUSICGEN_APP_QUEUE
+CELERY_TASK_ROUTES = {"localgen.tasks.*": {"queue": MUSICGEN_ENGINE_QUEUE}}
 MUSICGEN_JOB_DEADLINE_SECONDS = envint("MUSICGEN_JOB_DEADLINE_SECONDS", 600)
 MUSICGEN_POLL_FIRST_DELAY = envint("MUSICGEN_POLL_FIRST_DELAY", 2)
 MUSICGEN_POLL_MAX_DELAY = envint("MUSICGEN_POLL_MAX_DELAY", 15)

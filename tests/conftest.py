@@ -14,10 +14,12 @@ from urllib.parse import urlparse
 
 import boto3
 import botocore.exceptions
+import kombu
 import pytest
 from django.conf import settings
 from django.db import connection
 
+from musicgen.health import CheckFailed, check_broker
 from tests.factories import UserFactory
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +59,22 @@ def s3_server():
     yield options["endpoint_url"]
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def amqp_broker():
+    """With an amqp:// broker (RabbitMQ): skip, saying why, where none answers; drop this run's queues after."""
+    if not settings.CELERY_BROKER_URL.startswith("amqp"):
+        yield None
+        return
+    try:
+        check_broker()
+    except CheckFailed:
+        pytest.skip("CELERY_BROKER_URL names a RabbitMQ broker, but none answers there: start RabbitMQ to run this pass.")
+    yield settings.CELERY_BROKER_URL
+    with kombu.Connection(settings.CELERY_BROKER_URL) as broker, broker.channel() as channel:
+        for queue in (settings.MUSICGEN_APP_QUEUE, settings.MUSICGEN_ENGINE_QUEUE):
+            channel.queue_delete(queue)
 
 
 @pytest.fixture
@@ -113,10 +131,10 @@ def _wait_until_ready(names, processes, timeout=60):
 
 @pytest.fixture(scope="session")
 def celery_workers(live_server, django_db_setup, django_db_blocker):
-    """An app worker (queue "default") and an engine worker (queue "engine"), as in production."""
+    """An app worker and an engine worker on this run's two queues, as in production."""
     with django_db_blocker.unblock():
         env = _worker_env(live_server.url)
-    workers = {"app": ("default", 2), "engine": ("engine", 1)}
+    workers = {"app": (settings.MUSICGEN_APP_QUEUE, 2), "engine": (settings.MUSICGEN_ENGINE_QUEUE, 1)}
     processes = [_start_worker(name, queues, concurrency, env) for name, (queues, concurrency) in workers.items()]
     # Links the local service hands out (songs) must point at this live server, as the workers' do.
     public_base_url, settings.PUBLIC_BASE_URL = settings.PUBLIC_BASE_URL, live_server.url
