@@ -70,7 +70,9 @@ def amqp_broker():
     try:
         check_broker()
     except CheckFailed:
-        pytest.skip("CELERY_BROKER_URL names a RabbitMQ broker, but none answers there: start RabbitMQ to run this pass.")
+        pytest.skip(
+            "CELERY_BROKER_URL names a RabbitMQ broker, but none answers there: start RabbitMQ to run this pass."
+        )
     yield settings.CELERY_BROKER_URL
     with kombu.Connection(settings.CELERY_BROKER_URL) as broker, broker.channel() as channel:
         for queue in (settings.MUSICGEN_APP_QUEUE, settings.MUSICGEN_ENGINE_QUEUE):
