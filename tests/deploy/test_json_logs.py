@@ -40,6 +40,17 @@ def wait_for_status(job, status, timeout=60):
     raise AssertionError(f"job still {job.status} after {timeout} s")
 
 
+def wait_for_log_line(log_path, text, timeout=30):
+    """The worker logs the failure just after the update the test saw; wait for the line to reach the file."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in log_path.read_text().splitlines():
+            if text in line:
+                return line
+        time.sleep(0.2)
+    raise AssertionError(f"no log line with {text!r} in {log_path} after {timeout} s")
+
+
 def test_worker_logs_one_json_object_a_line_and_lines_about_a_job_carry_its_id(json_logging_worker):
     # Past its deadline, the job's next poll fails it and logs why, without asking any generator.
     job = JobFactory(
@@ -48,10 +59,10 @@ def test_worker_logs_one_json_object_a_line_and_lines_about_a_job_carry_its_id(j
     flow.schedule("poll", job.id, 0)
     wait_for_status(job, Job.Status.FAILED)
 
-    time.sleep(0.5)  # the worker writes its log line right after the update the test saw
+    failure_line = wait_for_log_line(json_logging_worker, f"job {job.id} failed")
     # Celery prints its start-up banner to stdout before logging starts (`celery --quiet` drops it).
     lines = [json.loads(line) for line in json_logging_worker.read_text().splitlines() if line.startswith("{")]
     assert all({"time", "level", "logger", "message"} <= line.keys() for line in lines)
-    failure = next(line for line in lines if line["message"].startswith(f"job {job.id} failed"))
+    failure = json.loads(failure_line)
     assert failure["job_id"] == str(job.id)
     assert failure["level"] == "INFO" and failure["logger"] == "jobs.flow"

@@ -125,12 +125,12 @@ def compose_command(service: str, replacements: dict[str, str]) -> list[str]:
     return ["sh", "-c", command]
 
 
-@pytest.fixture
-def production(tmp_path, django_db_setup):
+@pytest.fixture(scope="module")
+def production(tmp_path_factory, django_db_setup):
     """Every process of the compose file, on loopback; yields the base URL browsers use (nginx)."""
     if not shutil.which("nginx"):
         pytest.skip("nginx is not installed; `make test` installs Debian's nginx.")
-    var = tmp_path
+    var = tmp_path_factory.mktemp("production")
     logs = var / "logs"
     logs.mkdir()
     ports = {name: free_port() for name in ("nginx", "web", "api", "redis", "s3")}
@@ -258,9 +258,6 @@ def test_upload_to_shared_song_through_nginx_in_the_production_shape(production,
     person = requests.Session()
     log_in(person, base_url, "producer", "correct horse battery")
 
-    health = person.get(f"{base_url}/health/", timeout=30)
-    assert health.status_code == 200, health.text
-
     new_page = person.get(f"{base_url}/jobs/new/", timeout=10)
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', new_page.text).group(1)
     assert person.get(f"{base_url}{stylesheet}", timeout=10).status_code == 200  # nginx serves collected files
@@ -294,3 +291,24 @@ def test_upload_to_shared_song_through_nginx_in_the_production_shape(production,
     assert audio.history and audio.history[0].status_code == 302  # to a presigned link, signed for nginx's address
     assert audio.url.startswith(f"{base_url}/{BUCKET}/")
     assert audio.status_code == 206 and len(audio.content) == 1024
+
+
+def test_health_through_nginx_is_ok_when_every_part_answers(production):
+    health = requests.get(f"{production}/health/", timeout=30)
+    assert health.status_code == 200, health.text
+    assert health.json()["status"] == "ok"
+
+
+def test_nginx_stops_an_upload_over_the_size_cap_with_a_sentence(production):
+    too_large = (settings.MUSICGEN_REFERENCE_MAX_MB + 1) * 1024 * 1024
+    # Only the declared length is sent: nginx answers from the headers, before reading any of the body.
+    host, port = production.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(
+            f"POST /jobs/new/ HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+            f"Content-Length: {too_large}\r\nConnection: close\r\n\r\n".encode()
+        )
+        raw.shutdown(socket.SHUT_WR)  # no body is coming: nginx need not linger for one
+        answer = raw.makefile("rb").read().decode(errors="replace")
+    assert answer.startswith("HTTP/1.1 413")
+    assert f"larger than the {settings.MUSICGEN_REFERENCE_MAX_MB} MB limit" in answer
