@@ -26,14 +26,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 WORKER_LOG_DIR = Path(os.environ["MUSICGEN_VAR_DIR"]) / "worker-logs"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def s3_server():
-    """With MUSICGEN_STORAGE=s3, an S3 server on loopback (moto in server mode) and an empty bucket."""
-    if settings.STORAGE_BACKEND != "s3":
-        yield None
-        return
-    options = settings.STORAGES["default"]["OPTIONS"]
-    endpoint = urlparse(options["endpoint_url"])
+def start_s3_server(endpoint_url, *, bucket, access_key, secret_key, region="us-east-1"):
+    """moto in server mode at `endpoint_url` (loopback), with an empty `bucket`; returns its process."""
+    endpoint = urlparse(endpoint_url)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "moto_server"), "-H", endpoint.hostname, "-p", str(endpoint.port)],
         stdout=subprocess.DEVNULL,
@@ -41,21 +36,37 @@ def s3_server():
     )
     s3 = boto3.client(
         "s3",
-        endpoint_url=options["endpoint_url"],
-        aws_access_key_id=options["access_key"],
-        aws_secret_access_key=options["secret_key"],
-        region_name=options["region_name"],
+        endpoint_url=endpoint_url,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        region_name=region,
     )
     deadline = time.monotonic() + 30
     while True:
         try:
-            s3.create_bucket(Bucket=options["bucket_name"])
-            break
+            s3.create_bucket(Bucket=bucket)
+            return server
         except botocore.exceptions.EndpointConnectionError:
             if time.monotonic() > deadline:
                 server.kill()
                 raise
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def s3_server():
+    """With MUSICGEN_STORAGE=s3, an S3 server on loopback (moto in server mode) and an empty bucket."""
+    if settings.STORAGE_BACKEND != "s3":
+        yield None
+        return
+    options = settings.STORAGES["default"]["OPTIONS"]
+    server = start_s3_server(
+        options["endpoint_url"],
+        bucket=options["bucket_name"],
+        access_key=options["access_key"],
+        secret_key=options["secret_key"],
+        region=options["region_name"],
+    )
     yield options["endpoint_url"]
     server.terminate()
     server.wait(timeout=10)

@@ -19,7 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-import boto3
 import pytest
 import requests
 import yaml
@@ -28,6 +27,7 @@ from django.db import connection
 
 from jobs.models import Job
 from tests.audio_samples import REFERENCE_SONG
+from tests.conftest import start_s3_server
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -137,6 +137,7 @@ def production(tmp_path_factory, django_db_setup):
     public_url = f"http://127.0.0.1:{ports['nginx']}"
     s3_url = f"http://127.0.0.1:{ports['s3']}"
     processes = Processes(logs)
+    s3 = None
     try:
         (var / "redis").mkdir()
         processes.start(
@@ -144,17 +145,7 @@ def production(tmp_path_factory, django_db_setup):
             ["redis-server", "--bind", "127.0.0.1", "--port", str(ports["redis"]), "--dir", str(var / "redis"),
              "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
         )  # fmt: skip
-        processes.start(
-            "s3", [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(ports["s3"])]
-        )
-        wait_for_http(s3_url)
-        boto3.client(
-            "s3",
-            endpoint_url=s3_url,
-            aws_access_key_id="app",
-            aws_secret_access_key="app-secret",
-            region_name="us-east-1",
-        ).create_bucket(Bucket=BUCKET)
+        s3 = start_s3_server(s3_url, bucket=BUCKET, access_key="app", secret_key="app-secret")
 
         db = connection.settings_dict
         env = {
@@ -224,6 +215,9 @@ def production(tmp_path_factory, django_db_setup):
         yield public_url
     finally:
         processes.stop_all()
+        if s3 is not None:
+            s3.terminate()
+            s3.wait(timeout=10)
 
 
 def log_in(session: requests.Session, base_url: str, username: str, password: str):
