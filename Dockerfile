@@ -10,6 +10,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libfluidsynth3 fluid-soundfont-gm espeak-ng \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# Production packages only: tests, benchmarks and linters (requirements-dev.txt) stay out of the image.
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
@@ -18,7 +19,9 @@ COPY --from=static /build/node_modules/wavesurfer.js/dist/wavesurfer.min.js stat
 COPY --from=static /build/node_modules/@picocss/pico/css/pico.min.css static/vendor/
 # A throwaway key: the settings refuse a weak one with DEBUG off, and collectstatic signs nothing.
 RUN MUSICGEN_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" python manage.py collectstatic --no-input
-RUN useradd --create-home musicgen && mkdir -p var && chown musicgen var
+# web runs collectstatic again at start into the shared `static` volume, which starts as a copy of this folder.
+RUN useradd --create-home musicgen && mkdir -p var && chown -R musicgen var staticfiles
 USER musicgen
 EXPOSE 8000
-CMD ["gunicorn", "musicgen.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# Meant to run behind nginx (deploy/nginx.conf.template), which buffers slow clients; see docker-compose.yml.
+CMD ["gunicorn", "musicgen.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--timeout", "120", "--no-control-socket"]

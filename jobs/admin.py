@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from jobs import flow
 from jobs.models import DraftReference, Job, JobEvent, ShareLink
 
 
@@ -21,6 +22,24 @@ class JobAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in Job._meta.fields if field.name != "song_peaks"]
     exclude = ["song_peaks"]  # ~800 numbers: noise on this page
     inlines = [JobEventInline]
+    actions = ["retry_jobs", "cancel_jobs"]
+
+    @admin.action(description="Retry the selected failed or cancelled jobs")
+    def retry_jobs(self, request, queryset):
+        self._report(request, queryset, flow.job_retry, "sent again as a new attempt", "were not failed or cancelled")
+
+    @admin.action(description="Cancel the selected queued or generating jobs")
+    def cancel_jobs(self, request, queryset):
+        self._report(request, queryset, flow.job_cancel, "cancelled", "were not queued or generating")
+
+    def _report(self, request, queryset, transition, moved_words, skipped_reason):
+        # Each job goes through the flow's own transition, so a job that moved meanwhile is left alone.
+        selected = list(queryset)
+        moved = sum(1 for job in selected if transition(job))
+        message = f"{moved} of {len(selected)} selected jobs {moved_words}."
+        if moved < len(selected):
+            message += f" The other {len(selected) - moved} {skipped_reason}."
+        self.message_user(request, message, messages.SUCCESS if moved else messages.WARNING)
 
 
 @admin.register(ShareLink)

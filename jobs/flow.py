@@ -256,22 +256,41 @@ def _store_song(client, audio_url):
 
 
 def reconcile():
-    """Re-drive jobs that stopped moving (a worker died, a message was lost). Run by beat every minute."""
-    stale_before = timezone.now() - timedelta(seconds=settings.MUSICGEN_STALE_AFTER_SECONDS)
-    stale = Job.objects.filter(last_activity_at__lt=stale_before)
-    for job_id in stale.filter(status=S.QUEUED).values_list("id", flat=True):
-        schedule("submit", job_id)
-    for job_id in stale.filter(status=S.SUBMITTING).values_list("id", flat=True):
+    """Re-drive jobs that stopped moving (a worker died, a message was lost). Run by beat every minute.
+
+    Returns (job, step) for each job re-driven, for `manage.py jobs redrive` to report.
+    """
+    stalled = stalled_jobs(older_than=timedelta(seconds=settings.MUSICGEN_STALE_AFTER_SECONDS))
+    return [(job, job_redrive(job)) for job in stalled]
+
+
+def stalled_jobs(*, older_than: timedelta):
+    """Jobs still moving whose last step was longer ago than `older_than`, longest stalled first."""
+    return Job.objects.filter(
+        status__in=Job.MOVING_STATUSES, last_activity_at__lt=timezone.now() - older_than
+    ).order_by("last_activity_at")
+
+
+def job_redrive(job: Job) -> str | None:
+    """Send a moving job the step its status waits for; return that step's name, or None for a final job."""
+    if job.status == S.QUEUED:
+        schedule("submit", job.id)
+        return "submit"
+    if job.status == S.SUBMITTING:
         fail(
-            job_id,
+            job.id,
             "The worker stopped while sending this job to the generator, so it may or may not have been "
             "received. It was not sent again to avoid paying twice; retry the job to send it again.",
             from_statuses=(S.SUBMITTING,),
         )
-    for job_id, polls in stale.filter(status=S.GENERATING).values_list("id", "polls"):
-        schedule("poll", job_id, polls)
-    for job_id in stale.filter(status=S.DOWNLOADING).values_list("id", flat=True):
-        schedule("download", job_id)
+        return "fail"
+    if job.status == S.GENERATING:
+        schedule("poll", job.id, job.polls)
+        return "poll"
+    if job.status == S.DOWNLOADING:
+        schedule("download", job.id)
+        return "download"
+    return None
 
 
 # --- scheduling ---------------------------------------------------------------------------------

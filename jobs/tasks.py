@@ -4,14 +4,16 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from jobs import drafts, flow
+from musicgen.logs import job_context
 
 
 def _run_step(step, job_id, *args):
     # A step killed by the hard time limit would leave its job looking busy; the soft limit lets us say why.
-    try:
-        step(job_id, *args)
-    except SoftTimeLimitExceeded:
-        flow.step_overran(job_id)
+    with job_context(job_id):
+        try:
+            step(job_id, *args)
+        except SoftTimeLimitExceeded:
+            flow.step_overran(job_id)
 
 
 @shared_task(name="jobs.tasks.submit")

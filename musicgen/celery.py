@@ -1,21 +1,19 @@
 """The Celery app: two queues so that a long engine render never delays a job's polling.
 
-- "default": the app's own steps (submit, poll, download, reconcile, drafts' analysis), run by the app worker.
-- "engine": the local generation service's renders and analyses, run by the engine worker.
+- MUSICGEN_APP_QUEUE ("default"): the app's own steps (submit, poll, download, reconcile, drafts' analysis), run by
+  the app worker.
+- MUSICGEN_ENGINE_QUEUE ("engine"): the local generation service's renders and analyses, run by the engine worker.
+Their names, the default queue and the route live in settings (CELERY_TASK_DEFAULT_QUEUE, CELERY_TASK_ROUTES).
 """
 
 import os
 
-from celery import Celery
-from kombu import Queue
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "musicgen.settings")
 
 app = Celery("musicgen")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.task_queues = (Queue("default"), Queue("engine"))
-app.conf.task_default_queue = "default"
-app.conf.task_routes = {"localgen.tasks.*": {"queue": "engine"}}
 app.autodiscover_tasks()
 
 
@@ -33,3 +31,13 @@ def schedule_reconciler(sender, **kwargs):
     # Files uploaded on the new-song page but never made into a song, and old local analyses.
     sender.add_periodic_task(600, sender.signature("jobs.tasks.sweep_expired_drafts"), name="sweep expired drafts")
     sender.add_periodic_task(600, sender.signature("localgen.tasks.sweep_old_analyses"), name="sweep old analyses")
+
+
+@signals.setup_logging.connect
+def use_django_logging(**kwargs):
+    """Workers and beat log through settings.LOGGING (plain or JSON, with job ids), not Celery's own format."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

@@ -27,7 +27,8 @@ VAR_DIR = Path(os.environ.get("MUSICGEN_VAR_DIR", BASE_DIR / "var"))
 
 
 def envstr(name, default=""):
-    return os.environ.get(name, default)
+    # Empty counts as unset, as in envint and envbool: docker-compose passes unset settings as "".
+    return os.environ.get(name) or default
 
 
 def envbool(name, default):
@@ -193,7 +194,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(envstr("MUSICGEN_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(envstr("MUSICGEN_STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # collectstatic writes here
 
 # --- storage: the filesystem by default, S3 (MinIO, AWS...) when MUSICGEN_STORAGE=s3 ---
 STORAGE_BACKEND = envstr("MUSICGEN_STORAGE", "filesystem")
@@ -219,6 +220,10 @@ elif STORAGE_BACKEND == "s3":
     }
     if not default_storage["OPTIONS"]["bucket_name"]:
         raise ImproperlyConfigured("MUSICGEN_STORAGE=s3 needs MUSICGEN_S3_BUCKET.")
+    # Where browsers reach the store (say, through the reverse proxy) when the servers use an internal name.
+    if envstr("MUSICGEN_S3_PUBLIC_ENDPOINT_URL"):
+        default_storage["BACKEND"] = "musicgen.storage.PublicEndpointS3Storage"
+        default_storage["OPTIONS"]["public_endpoint_url"] = envstr("MUSICGEN_S3_PUBLIC_ENDPOINT_URL")
 else:
     raise ImproperlyConfigured(f"MUSICGEN_STORAGE must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}")
 
@@ -316,6 +321,10 @@ FILE_UPLOAD_HANDLERS = [
 # --- a job's timing ---
 # The queue the app's own steps (submit, poll, download) are sent to; the app worker consumes it.
 MUSICGEN_APP_QUEUE = envstr("MUSICGEN_APP_QUEUE", "default")
+# The queue of the local service's renders; the engine worker consumes it. Beat's tasks go to the app queue.
+MUSICGEN_ENGINE_QUEUE = envstr("MUSICGEN_ENGINE_QUEUE", "engine")
+CELERY_TASK_DEFAULT_QUEUE = MUSICGEN_APP_QUEUE
+CELERY_TASK_ROUTES = {"localgen.tasks.*": {"queue": MUSICGEN_ENGINE_QUEUE}}
 MUSICGEN_JOB_DEADLINE_SECONDS = envint("MUSICGEN_JOB_DEADLINE_SECONDS", 600)
 MUSICGEN_POLL_FIRST_DELAY = envint("MUSICGEN_POLL_FIRST_DELAY", 2)
 MUSICGEN_POLL_MAX_DELAY = envint("MUSICGEN_POLL_MAX_DELAY", 15)
@@ -338,11 +347,23 @@ except ValueError as exc:
 # Requests with a missing or wrong API key one client address may send per minute before it is refused.
 LOCALGEN_KEY_FAILURES_PER_MINUTE = envint("LOCALGEN_KEY_FAILURES_PER_MINUTE", 20)
 
+# One JSON object a line (for a log collector) with MUSICGEN_LOG_JSON=true; lines about a job carry its id.
+LOG_JSON = envbool("MUSICGEN_LOG_JSON", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "musicgen.logs.JsonFormatter"},
+    },
+    "filters": {"job_id": {"()": "musicgen.logs.JobIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_JSON else "plain",
+            "filters": ["job_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("MUSICGEN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

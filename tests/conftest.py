@@ -14,15 +14,44 @@ from urllib.parse import urlparse
 
 import boto3
 import botocore.exceptions
+import kombu
 import pytest
 from django.conf import settings
 from django.db import connection
 
+from musicgen.health import CheckFailed, check_broker
 from tests.factories import UserFactory
 from tests.file_server import FileServer
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 WORKER_LOG_DIR = Path(os.environ["MUSICGEN_VAR_DIR"]) / "worker-logs"
+
+
+def start_s3_server(endpoint_url, *, bucket, access_key, secret_key, region="us-east-1"):
+    """moto in server mode at `endpoint_url` (loopback), with an empty `bucket`; returns its process."""
+    endpoint = urlparse(endpoint_url)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", endpoint.hostname, "-p", str(endpoint.port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint_url,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        region_name=region,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            s3.create_bucket(Bucket=bucket)
+            return server
+        except botocore.exceptions.EndpointConnectionError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -32,32 +61,34 @@ def s3_server():
         yield None
         return
     options = settings.STORAGES["default"]["OPTIONS"]
-    endpoint = urlparse(options["endpoint_url"])
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-H", endpoint.hostname, "-p", str(endpoint.port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server = start_s3_server(
+        options["endpoint_url"],
+        bucket=options["bucket_name"],
+        access_key=options["access_key"],
+        secret_key=options["secret_key"],
+        region=options["region_name"],
     )
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=options["endpoint_url"],
-        aws_access_key_id=options["access_key"],
-        aws_secret_access_key=options["secret_key"],
-        region_name=options["region_name"],
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            s3.create_bucket(Bucket=options["bucket_name"])
-            break
-        except botocore.exceptions.EndpointConnectionError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise
-            time.sleep(0.2)
     yield options["endpoint_url"]
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def amqp_broker():
+    """With an amqp:// broker (RabbitMQ): skip, saying why, where none answers; drop this run's queues after."""
+    if not settings.CELERY_BROKER_URL.startswith("amqp"):
+        yield None
+        return
+    try:
+        check_broker()
+    except CheckFailed:
+        pytest.skip(
+            "CELERY_BROKER_URL names a RabbitMQ broker, but none answers there: start RabbitMQ to run this pass."
+        )
+    yield settings.CELERY_BROKER_URL
+    with kombu.Connection(settings.CELERY_BROKER_URL) as broker, broker.channel() as channel:
+        for queue in (settings.MUSICGEN_APP_QUEUE, settings.MUSICGEN_ENGINE_QUEUE):
+            channel.queue_delete(queue)
 
 
 @pytest.fixture
@@ -122,10 +153,10 @@ def _wait_until_ready(names, processes, timeout=60):
 
 @pytest.fixture(scope="session")
 def celery_workers(live_server, django_db_setup, django_db_blocker):
-    """An app worker (queue "default") and an engine worker (queue "engine"), as in production."""
+    """An app worker and an engine worker on this run's two queues, as in production."""
     with django_db_blocker.unblock():
         env = _worker_env(live_server.url)
-    workers = {"app": ("default", 2), "engine": ("engine", 1)}
+    workers = {"app": (settings.MUSICGEN_APP_QUEUE, 2), "engine": (settings.MUSICGEN_ENGINE_QUEUE, 1)}
     processes = [_start_worker(name, queues, concurrency, env) for name, (queues, concurrency) in workers.items()]
     # Links the local service hands out (songs) must point at this live server, as the workers' do.
     public_base_url, settings.PUBLIC_BASE_URL = settings.PUBLIC_BASE_URL, live_server.url

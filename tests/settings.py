@@ -14,6 +14,9 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/musicg
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("MUSICGEN_VAR_DIR", tempfile.mkdtemp(prefix="musicgen-test-"))
 os.environ.setdefault("MUSICGEN_API_KEY", "mg_test_app_key_for_the_local_service")
+# Queues of their own as well: on RabbitMQ, where keys have no prefix, runs share a broker by queue name.
+os.environ.setdefault("MUSICGEN_APP_QUEUE", f"default-{TEST_RUN}")
+os.environ.setdefault("MUSICGEN_ENGINE_QUEUE", f"engine-{TEST_RUN}")
 # Playwright's sync API runs an event loop in the test thread; Django's test database set-up is sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from jobs import sharing
-from tests.factories import DraftReferenceFactory, UserFactory
+from jobs.models import Job
+from tests.factories import DraftReferenceFactory, JobFactory, UserFactory
 from tests.web.conftest import logged_in
 
 
@@ -28,3 +29,35 @@ def test_staff_see_draft_references_and_local_analyses_in_the_admin(staff_client
     assert "my draft.wav" in staff_client.get(reverse("admin:jobs_draftreference_changelist")).content.decode()
     assert staff_client.get(reverse("admin:jobs_draftreference_change", args=[draft.id])).status_code == 200
     assert staff_client.get(reverse("admin:localgen_analysis_changelist")).status_code == 200
+
+
+def run_admin_action(client, action, jobs):
+    response = client.post(
+        reverse("admin:jobs_job_changelist"),
+        {"action": action, "_selected_action": [str(job.id) for job in jobs]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_staff_retry_failed_jobs_from_the_admin_and_are_told_how_many_moved(staff_client, owner):
+    failed = JobFactory(owner=owner, status=Job.Status.FAILED, error="The generator could not make this song.")
+    completed = JobFactory(owner=owner, status=Job.Status.COMPLETED)
+
+    reports = run_admin_action(staff_client, "retry_jobs", [failed, completed])
+
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempt) == (Job.Status.QUEUED, 2)
+    assert Job.objects.get(id=completed.id).status == Job.Status.COMPLETED
+    assert reports == ["1 of 2 selected jobs sent again as a new attempt. The other 1 were not failed or cancelled."]
+
+
+def test_staff_cancel_waiting_jobs_from_the_admin_and_are_told_how_many_moved(staff_client, owner):
+    queued = JobFactory(owner=owner)
+    generating = JobFactory(owner=owner, status=Job.Status.GENERATING)
+
+    reports = run_admin_action(staff_client, "cancel_jobs", [queued, generating])
+
+    assert set(Job.objects.values_list("status", flat=True)) == {Job.Status.CANCELLED}
+    assert reports == ["2 of 2 selected jobs cancelled."]
