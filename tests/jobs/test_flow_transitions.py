@@ -99,13 +99,13 @@ def test_reconciler_resumes_polling_a_stale_generating_job_where_it_stopped(db, 
     assert [(s.task, s.args) for s in step_queue.steps()] == [("poll", [str(job.id), 3])]
 
 
-def test_reconciler_restarts_a_stale_download(db, step_queue):
-    job = set_state(JobFactory(), S.DOWNLOADING)
+def test_reconciler_resumes_a_stale_download_at_its_claim_count(db, step_queue):
+    job = set_state(JobFactory(), S.DOWNLOADING, download_tries=2)
     make_stale(job)
 
     flow.reconcile()
 
-    assert [(s.task, s.args) for s in step_queue.steps()] == [("download", [str(job.id)])]
+    assert [(s.task, s.args) for s in step_queue.steps()] == [("download", [str(job.id), 2])]
 
 
 def test_reconciler_leaves_recently_active_jobs_alone(db, step_queue):

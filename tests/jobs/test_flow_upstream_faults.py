@@ -268,10 +268,11 @@ def test_a_song_that_cannot_be_fetched_is_tried_again_until_the_deadline(upstrea
     flow.poll_step(generating_job.id, 0)
 
     assert refreshed(generating_job).status == S.DOWNLOADING
-    assert step_queue.last().task == "download"
+    step = step_queue.last()
+    assert (step.task, step.args) == ("download", [str(generating_job.id), 1])
     Job.objects.filter(id=generating_job.id).update(deadline_at=timezone.now() - timedelta(seconds=1))
 
-    flow.download_step(generating_job.id)
+    flow.download_step(generating_job.id, 1)
 
     job = refreshed(generating_job)
     assert job.status == S.FAILED
