@@ -187,10 +187,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A web request that sends a message while the broker is down must answer in a few seconds, not hang:
 # the job stays queued in the database and the reconciler sends it once the broker is back.
-MUSICGEN_BROKER_PUBLISH_TIMEOUT = envint("MUSICGEN_BROKER_PUBLISH_TIMEOUT", 2)
+# (Above a worker's 1 s BRPOP, so waiting for work never times out.)
+MUSICGEN_BROKER_PUBLISH_TIMEOUT = envint("MUSICGEN_BROKER_PUBLISH_TIMEOUT", 3)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("MUSICGEN_BROKER_VISIBILITY_TIMEOUT", 3600),
     "socket_connect_timeout": MUSICGEN_BROKER_PUBLISH_TIMEOUT,
+    "socket_timeout": MUSICGEN_BROKER_PUBLISH_TIMEOUT,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = MUSICGEN_BROKER_PUBLISH_TIMEOUT
