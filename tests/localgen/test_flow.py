@@ -4,6 +4,7 @@ The engine is replaced by a stub only to make it fail in chosen ways; the real e
 test_end_to_end.py.
 """
 
+import time
 from datetime import timedelta
 
 import engine
@@ -214,3 +215,25 @@ def test_a_render_that_was_given_up_on_does_not_overwrite_its_replacement(genera
 
     generation.refresh_from_db()
     assert (generation.status, generation.error) == ("generating", "")
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat writes from its own thread and connection
+def test_a_render_keeps_its_heartbeat_fresh_while_it_runs(app_key, reference_served, monkeypatch, settings):
+    settings.LOCALGEN_HEARTBEAT_SECONDS = 0.1
+    generation = Generation.objects.create(key=app_key[0], prompt="One line", reference_audio_url=REFERENCE_URL)
+    beats_seen = []
+
+    def render_until_a_heartbeat(reference_path, lyrics, seed, out_path, stems_dir=None):
+        started_at = Generation.objects.get(id=generation.id).started_at
+        for _ in range(300):
+            if Generation.objects.get(id=generation.id).heartbeat_at > started_at:
+                beats_seen.append(True)
+                break
+            time.sleep(0.1)
+        raise engine.ReferenceTooShort("stopped by the test")
+
+    monkeypatch.setattr(engine, "render", render_until_a_heartbeat, raising=False)
+
+    flow.render_step(generation.id)
+
+    assert beats_seen == [True]
