@@ -253,7 +253,7 @@ def download_step(job_id, download_number, audio_url=None):
         stored = _store_song(client, audio_url)
     except SoftTimeLimitExceeded:
         raise  # the task says why the worker stopped
-    except Exception as exc:  # a download must end in a decision, never in a stuck job
+    except Exception as exc:  # noqa: BLE001 - a download must end in a decision, never in a stuck job
         _download_failed(job, exc)
         return
     name, song_info, peaks = stored

@@ -8,8 +8,8 @@ import threading
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from jobs import flow

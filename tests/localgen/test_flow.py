@@ -7,13 +7,13 @@ test_end_to_end.py.
 import time
 from datetime import timedelta
 
-import engine
 import pytest
 import requests
 import responses
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
+import engine
 from localgen import flow
 from localgen.models import Generation
 
