@@ -184,14 +184,10 @@ def poll_step(job_id, poll_number):
     `poll_number` is the job's poll count when this poll was scheduled: claiming it with a conditional
     update means a duplicate poll (say, one re-sent by the reconciler) finds it taken and stops.
     """
-    now = timezone.now()
-    claimed = Job.objects.filter(id=job_id, status=S.GENERATING, polls=poll_number).update(
-        polls=poll_number + 1, last_activity_at=now
-    )
-    if not claimed:
+    job = _claim_turn(job_id, status=S.GENERATING, counter="polls", number=poll_number)
+    if job is None:
         return
-    job = Job.objects.get(id=job_id)
-    if job.deadline_at and now > job.deadline_at:
+    if job.deadline_at and timezone.now() > job.deadline_at:
         minutes = settings.MUSICGEN_JOB_DEADLINE_SECONDS // 60
         fail(job_id, f"The generator did not finish within {minutes} minutes.", from_statuses=(S.GENERATING,))
         return
@@ -231,13 +227,9 @@ def download_step(job_id, download_number, audio_url=None):
     and by the downloading phase's deadline, past which a failed try is not tried again. Whatever
     goes wrong, the job ends completed or failed.
     """
-    now = timezone.now()
-    claimed = Job.objects.filter(id=job_id, status=S.DOWNLOADING, download_tries=download_number).update(
-        download_tries=download_number + 1, last_activity_at=now
-    )
-    if not claimed:
+    job = _claim_turn(job_id, status=S.DOWNLOADING, counter="download_tries", number=download_number)
+    if job is None:
         return
-    job = Job.objects.get(id=job_id)
     if job.download_tries > settings.MUSICGEN_DOWNLOAD_MAX_ATTEMPTS:  # the earlier tries' workers died
         fail(
             job_id,
@@ -268,6 +260,15 @@ def download_step(job_id, download_number, audio_url=None):
         completed_at=timezone.now(),
     ):
         default_storage.delete(name)  # another worker finished first, or the job was cancelled
+
+
+def _claim_turn(job_id, *, status, counter, number):
+    """Take turn `number` of a counted step (polls, download tries): the job, or None if another run
+    took that turn first or the job moved on. A conditional update, so only one run gets each turn."""
+    claimed = Job.objects.filter(id=job_id, status=status, **{counter: number}).update(
+        **{counter: number + 1}, last_activity_at=timezone.now()
+    )
+    return Job.objects.get(id=job_id) if claimed else None
 
 
 def _download_failed(job, exc):

@@ -357,10 +357,14 @@ def download_until_it_ends(job, step_queue):
         flow.download_step(*steps[-1].args)
 
 
+def use_storage(settings, backend):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
+
+
 def test_a_full_disk_while_saving_the_song_fails_the_job_with_a_sentence_after_the_allowed_tries(
     completed_upstream, step_queue, settings, generating_job
 ):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "tests.broken_storage.FullDiskStorage"}}
+    use_storage(settings, "tests.broken_storage.FullDiskStorage")
 
     flow.poll_step(generating_job.id, 0)
     job = download_until_it_ends(generating_job, step_queue)
@@ -376,7 +380,7 @@ def test_a_full_disk_while_saving_the_song_fails_the_job_with_a_sentence_after_t
 def test_a_storage_error_while_saving_the_song_fails_the_job_without_the_storages_words(
     completed_upstream, step_queue, settings, generating_job
 ):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "tests.broken_storage.FailingStorage"}}
+    use_storage(settings, "tests.broken_storage.FailingStorage")
 
     flow.poll_step(generating_job.id, 0)
     job = download_until_it_ends(generating_job, step_queue)
