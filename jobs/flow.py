@@ -12,21 +12,32 @@ only one of them moves the job; the loser sees "not moved" and stops. Each trans
 JobEvent, so errors of earlier attempts survive a retry. HTTP calls happen outside transactions.
 
 Tasks (jobs/tasks.py) only call the `*_step` functions below with a job id; a step that finds the
-job in another state than it expects does nothing, so every task is safe to run twice.
+job in another state than it expects does nothing, so every task is safe to run twice. Poll and
+download steps also carry the job's poll or download count, claimed with a conditional update, so
+a duplicate message (one re-sent by the reconciler) finds its turn taken and stops.
+
+A Celery message is only a nudge: `schedule` records on the job when the step is due
+(`next_attempt_at`), and a message the broker would not take is logged, not raised. The reconciler
+re-sends the step of every moving job that is stale *and* past its due time, so a lost message is
+sent again but a step waiting for a later `Retry-After` is left to wait.
 """
 
+import errno
 import logging
 import tempfile
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from jobs import audio, upstream
+from jobs.errors import ExplainedError
 from jobs.files import reference_url_for_generator
 from jobs.models import Job, JobEvent, song_key
 from musicgen.celery import app as celery_app
@@ -100,7 +111,8 @@ def job_record(job):
     with transaction.atomic():
         job.save(force_insert=True)
         JobEvent.objects.create(job=job, attempt=job.attempt, to_status=S.QUEUED, note="Uploaded.")
-        transaction.on_commit(lambda: schedule("submit", job.id))
+        # robust: whatever goes wrong sending the message, the person still gets their job page.
+        transaction.on_commit(lambda: schedule("submit", job.id), robust=True)
     return job
 
 
@@ -120,13 +132,15 @@ def job_retry(job):
             attempt=F("attempt") + 1,
             submit_tries=0,
             polls=0,
+            download_tries=0,
             error="",
             generation_id="",
             upstream_status="",
             deadline_at=None,
+            next_attempt_at=None,
         )
         if moved:
-            transaction.on_commit(lambda: schedule("submit", job.id))
+            transaction.on_commit(lambda: schedule("submit", job.id), robust=True)
     return moved
 
 
@@ -177,14 +191,10 @@ def poll_step(job_id, poll_number):
     `poll_number` is the job's poll count when this poll was scheduled: claiming it with a conditional
     update means a duplicate poll (say, one re-sent by the reconciler) finds it taken and stops.
     """
-    now = timezone.now()
-    claimed = Job.objects.filter(id=job_id, status=S.GENERATING, polls=poll_number).update(
-        polls=poll_number + 1, last_activity_at=now
-    )
-    if not claimed:
+    job = _claim_turn(job_id, status=S.GENERATING, counter="polls", number=poll_number)
+    if job is None:
         return
-    job = Job.objects.get(id=job_id)
-    if job.deadline_at and now > job.deadline_at:
+    if job.deadline_at and timezone.now() > job.deadline_at:
         minutes = settings.MUSICGEN_JOB_DEADLINE_SECONDS // 60
         fail(job_id, f"The generator did not finish within {minutes} minutes.", from_statuses=(S.GENERATING,))
         return
@@ -201,8 +211,15 @@ def poll_step(job_id, poll_number):
         Job.objects.filter(id=job_id, status=S.GENERATING).update(upstream_status=generation.status)
         schedule("poll", job_id, poll_number + 1, countdown=_poll_delay(poll_number))
     elif generation.status == "completed":
-        if move(job_id, from_statuses=(S.GENERATING,), to=S.DOWNLOADING, upstream_status="completed"):
-            download_step(job_id, audio_url=generation.audio_url)
+        if move(
+            job_id,
+            from_statuses=(S.GENERATING,),
+            to=S.DOWNLOADING,
+            upstream_status="completed",
+            download_tries=0,
+            deadline_at=timezone.now() + timedelta(seconds=settings.MUSICGEN_DOWNLOAD_DEADLINE_SECONDS),
+        ):
+            download_step(job_id, 0, audio_url=generation.audio_url)
     elif generation.status == "error":
         reason = generation.error or "no reason given"
         fail(job_id, f"The generator could not make this song: {reason}", from_statuses=(S.GENERATING,))
@@ -210,23 +227,33 @@ def poll_step(job_id, poll_number):
         fail(job_id, f"The generator answered with an unknown status {generation.status!r}.", from_statuses=(S.GENERATING,))
 
 
-def download_step(job_id, audio_url=None):
-    """Copy the finished song into our storage (upstream URLs expire), then mark the job completed."""
-    job = Job.objects.filter(id=job_id, status=S.DOWNLOADING).first()
+def download_step(job_id, download_number, audio_url=None):
+    """Copy the finished song into our storage (upstream URLs expire), then mark the job completed.
+
+    Bounded twice: by MUSICGEN_DOWNLOAD_MAX_ATTEMPTS claims (a worker killed mid-download used one up)
+    and by the downloading phase's deadline, past which a failed try is not tried again. Whatever
+    goes wrong, the job ends completed or failed.
+    """
+    job = _claim_turn(job_id, status=S.DOWNLOADING, counter="download_tries", number=download_number)
     if job is None:
+        return
+    if job.download_tries > settings.MUSICGEN_DOWNLOAD_MAX_ATTEMPTS:  # the earlier tries' workers died
+        fail(
+            job_id,
+            f"The finished song could not be saved: the worker saving it stopped "
+            f"{settings.MUSICGEN_DOWNLOAD_MAX_ATTEMPTS} times. Retry the job.",
+            from_statuses=(S.DOWNLOADING,),
+        )
         return
     client = upstream.MusicApiClient.from_settings()
     try:
-        if audio_url is None:  # re-driven by the reconciler: ask again, the old URL may have expired
+        if audio_url is None:  # re-driven: ask again, the old URL may have expired
             audio_url = client.status(job.generation_id).audio_url
         stored = _store_song(client, audio_url)
-    except (upstream.UpstreamError, audio.ReferenceRejected) as exc:
-        if getattr(exc, "transient", False) and timezone.now() < job.deadline_at:
-            logger.warning("download of job %s: %s", job_id, exc.message)
-            Job.objects.filter(id=job_id, status=S.DOWNLOADING).update(last_activity_at=timezone.now())
-            schedule("download", job_id, countdown=_backoff(2))
-            return
-        fail(job_id, f"The finished song could not be saved: {exc.message}", from_statuses=(S.DOWNLOADING,))
+    except SoftTimeLimitExceeded:
+        raise  # the task says why the worker stopped
+    except Exception as exc:  # noqa: BLE001 - a download must end in a decision, never in a stuck job
+        _download_failed(job, exc)
         return
     name, song_info, peaks = stored
     if not move(
@@ -240,6 +267,37 @@ def download_step(job_id, audio_url=None):
         completed_at=timezone.now(),
     ):
         default_storage.delete(name)  # another worker finished first, or the job was cancelled
+
+
+def _claim_turn(job_id, *, status, counter, number):
+    """Take turn `number` of a counted step (polls, download tries): the job, or None if another run
+    took that turn first or the job moved on. A conditional update, so only one run gets each turn."""
+    claimed = Job.objects.filter(id=job_id, status=status, **{counter: number}).update(
+        **{counter: number + 1}, last_activity_at=timezone.now()
+    )
+    return Job.objects.get(id=job_id) if claimed else None
+
+
+def _download_failed(job, exc):
+    """Try the download again while tries and time are left and trying may help; otherwise fail the job."""
+    reason, may_pass = _download_problem(exc, job.id)
+    tries_left = job.download_tries < settings.MUSICGEN_DOWNLOAD_MAX_ATTEMPTS
+    if may_pass and tries_left and timezone.now() < job.deadline_at:
+        logger.warning("download of job %s: %s", job.id, reason)
+        schedule("download", job.id, job.download_tries, countdown=_backoff(job.download_tries))
+        return
+    gave_up = f" Gave up after {job.download_tries} tries; retry the job." if may_pass else ""
+    fail(job.id, f"The finished song could not be saved: {reason}{gave_up}", from_statuses=(S.DOWNLOADING,))
+
+
+def _download_problem(exc, job_id):
+    """(a sentence for the person, whether trying again may help) for anything a download raised."""
+    if isinstance(exc, ExplainedError):  # the client's named errors, or a song that does not decode
+        return exc.message, getattr(exc, "transient", False)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return "the server's storage is full; whoever runs musicgen must free some space.", True
+    logger.exception("download of job %s failed unexpectedly", job_id, exc_info=exc)
+    return "the storage or the worker failed unexpectedly; the error has been logged.", True
 
 
 def _store_song(client, audio_url):
@@ -258,10 +316,13 @@ def _store_song(client, audio_url):
 def reconcile():
     """Re-drive jobs that stopped moving (a worker died, a message was lost). Run by beat every minute.
 
-    Returns (job, step) for each job re-driven, for `manage.py jobs redrive` to report.
+    A job is re-driven only when it is stale and its next step is overdue by as much: a step waiting
+    for a later Retry-After, or a slow poll, is left alone. Returns (job, step) for each job re-driven,
+    for `manage.py jobs redrive` to report.
     """
-    stalled = stalled_jobs(older_than=timedelta(seconds=settings.MUSICGEN_STALE_AFTER_SECONDS))
-    return [(job, job_redrive(job)) for job in stalled]
+    older_than = timedelta(seconds=settings.MUSICGEN_STALE_AFTER_SECONDS)
+    overdue = stalled_jobs(older_than=older_than).exclude(next_attempt_at__gte=timezone.now() - older_than)
+    return [(job, job_redrive(job)) for job in overdue]
 
 
 def stalled_jobs(*, older_than: timedelta):
@@ -272,7 +333,10 @@ def stalled_jobs(*, older_than: timedelta):
 
 
 def job_redrive(job: Job) -> str | None:
-    """Send a moving job the step its status waits for; return that step's name, or None for a final job."""
+    """Send a moving job the step its status waits for; return that step's name, or None for a final job.
+
+    Safe to repeat: each step claims the job first.
+    """
     if job.status == S.QUEUED:
         schedule("submit", job.id)
         return "submit"
@@ -288,7 +352,7 @@ def job_redrive(job: Job) -> str | None:
         schedule("poll", job.id, job.polls)
         return "poll"
     if job.status == S.DOWNLOADING:
-        schedule("download", job.id)
+        schedule("download", job.id, job.download_tries)
         return "download"
     return None
 
@@ -297,9 +361,21 @@ def job_redrive(job: Job) -> str | None:
 
 
 def schedule(step, job_id, *args, countdown=None):
-    celery_app.send_task(
-        f"jobs.tasks.{step}", args=[str(job_id), *args], countdown=countdown, queue=settings.MUSICGEN_APP_QUEUE
-    )
+    """Send a step to the app worker and record when it is due; return whether the broker took it.
+
+    Steps go by name: jobs/tasks.py imports this module. A broker that is down is logged, not raised:
+    the job's state is in the database already, and the reconciler sends the step once it is overdue.
+    """
+    due = timezone.now() + timedelta(seconds=countdown or 0)
+    Job.objects.filter(id=job_id).update(next_attempt_at=due)
+    try:
+        celery_app.send_task(
+            f"jobs.tasks.{step}", args=[str(job_id), *args], countdown=countdown, queue=settings.MUSICGEN_APP_QUEUE
+        )
+    except BrokerUnavailable:
+        logger.warning("job %s: the broker did not take the %s step; the reconciler will send it again", job_id, step)
+        return False
+    return True
 
 
 def _poll_delay(poll_number):

@@ -60,8 +60,14 @@ class Job(models.Model):
     attempt = models.PositiveIntegerField(default=1, help_text="Counts retries by the owner.")
     submit_tries = models.PositiveIntegerField(default=0, help_text="Sends of this attempt to the upstream.")
     polls = models.PositiveIntegerField(default=0)
-    deadline_at = models.DateTimeField(null=True, blank=True)
+    download_tries = models.PositiveIntegerField(default=0, help_text="Claims of this attempt's download step.")
+    deadline_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the current phase (generating, then downloading) gives up."
+    )
     last_activity_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the step last sent to a worker is due; the reconciler waits for it."
+    )
 
     song = models.FileField(upload_to=song_key, max_length=255, blank=True)
     song_duration = models.FloatField(null=True, blank=True)

@@ -27,8 +27,8 @@ def poll(job_id, poll_number):
 
 
 @shared_task(name="jobs.tasks.download")
-def download(job_id):
-    _run_step(flow.download_step, job_id)
+def download(job_id, download_number):
+    _run_step(flow.download_step, job_id, download_number)
 
 
 @shared_task(name="jobs.tasks.reconcile")

@@ -3,6 +3,26 @@
 The same client talks to the hosted API (https://api.aimlapi.com) and to our own local generation
 service (localgen/), which answers the same contract. Every failure becomes one of a few named
 errors carrying a sentence a person can act on; `transient` says whether trying again may help.
+
+Whether a request is sent again depends on what the answer proves. The POST that starts a generation
+is paid for, so it is sent again only when the generator certainly did not start one:
+
+| answer                                   | error            | submit (POST)                  | status (GET) / download       |
+| ---------------------------------------- | ---------------- | ------------------------------ | ----------------------------- |
+| 2xx with an id / a status                | -                | done                           | done                          |
+| 401, 403                                 | AuthFailed       | failed: fix the key            | failed                        |
+| 429 (with or without Retry-After)        | RateLimited      | resent after Retry-After       | resent after Retry-After      |
+| other 4xx                                | InputRejected    | failed: the input is refused   | failed                        |
+| 5xx                                      | Unavailable      | resent with backoff: it failed | resent                        |
+| connection refused, DNS, connect timeout | Unavailable      | resent: nothing was sent       | resent                        |
+| connection reset or closed after sending | ConnectionCut    | NOT resent: OutcomeUnknown     | resent (reading is free)      |
+| read timeout (sent, no answer in time)   | TimedOut         | NOT resent: OutcomeUnknown     | resent                        |
+| 2xx that is not JSON / lacks fields      | MalformedAnswer  | failed                         | failed                        |
+| song over MUSICGEN_SONG_MAX_MB           | TooLarge         | -                              | failed                        |
+
+A 5xx proves the generator answered and refused; a reset after sending proves nothing, so it is
+treated like a read timeout. Resends are bounded by MUSICGEN_SUBMIT_MAX_ATTEMPTS, the job's deadline
+and MUSICGEN_DOWNLOAD_MAX_ATTEMPTS (jobs/flow.py).
 """
 
 import logging
@@ -10,6 +30,7 @@ from dataclasses import dataclass
 
 import requests
 from django.conf import settings
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from jobs.errors import ExplainedError
 from musicgen import fetching
@@ -47,6 +68,12 @@ class Unavailable(UpstreamError):
 
 
 class TimedOut(UpstreamError):
+    transient = True
+
+
+class ConnectionCut(UpstreamError):
+    """The connection broke after the request was sent: the generator may have acted on it."""
+
     transient = True
 
 
@@ -111,11 +138,11 @@ class MusicApiClient:
         )
 
     def submit(self, *, prompt, reference_audio_url):
-        """Start a generation; return its id. A read timeout raises OutcomeUnknown, never TimedOut."""
+        """Start a generation; return its id. An answer lost after sending raises OutcomeUnknown."""
         body = {"model": self.model, "prompt": prompt, "reference_audio_url": reference_audio_url}
         try:
             response = self._request("POST", json=body)
-        except TimedOut as exc:
+        except (TimedOut, ConnectionCut) as exc:
             raise OutcomeUnknown(
                 "The generator did not answer in time after the job was sent, so it may or may not have "
                 "started it. It was not sent again to avoid paying twice; retry the job to send it again."
@@ -182,8 +209,10 @@ class MusicApiClient:
             raise Unavailable("The generator could not be reached (the connection timed out).") from None
         except requests.Timeout:
             raise TimedOut("The generator did not answer in time.") from None
-        except requests.ConnectionError:
-            raise Unavailable("The generator could not be reached (connection refused or reset).") from None
+        except requests.ConnectionError as exc:
+            if _nothing_was_sent(exc):
+                raise Unavailable("The generator could not be reached (the connection was refused).") from None
+            raise ConnectionCut("The connection to the generator broke before it answered.") from None
         if missing_ok and response.status_code in (404, 405):
             return None
         _raise_for_status(response)
@@ -221,6 +250,18 @@ def _download_error(exc: fetching.FetchError, max_bytes: int, timeout_seconds: i
     if isinstance(exc, fetching.BadEncoding):
         return Unavailable("The song could not be fetched from the generator (it was sent compressed in a broken way).")
     return Unavailable("The song could not be fetched from the generator (connection refused or cut off).")
+
+
+def _nothing_was_sent(error: requests.ConnectionError) -> bool:
+    """Whether the connection failed before the request went out (refused, DNS), so a resend is safe.
+
+    requests wraps a failed connect in MaxRetryError(NewConnectionError); a reset or close after the
+    request was written arrives as ProtocolError. Anything else counts as possibly sent.
+    """
+    cause = error.args[0] if error.args else None
+    if isinstance(cause, MaxRetryError):
+        cause = cause.reason
+    return isinstance(cause, NewConnectionError)
 
 
 def _raise_for_status(response):

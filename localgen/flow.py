@@ -1,32 +1,44 @@
 """The life of a generation, in one place.
 
     (new) ──> queued ──> generating ──> completed
-                              │
+                 ▲            │
+                 └── lost ────┤
                               └──────> error
 
 - (new) -> queued: the API view, in the request's transaction; the render task is sent on commit.
-- queued -> generating: the render task claims the row with a conditional UPDATE, so a second run of
-  the same task (a redelivered message) finds nothing to claim and stops.
+  A broker that will not take the message is logged: the sweep sends it later. Each accepted POST
+  is one Generation row, rendered until it completes or errs, never a second row.
+- queued -> generating: the render task claims the row with a conditional UPDATE that also counts
+  the render (`render_tries`), so a second run of the same task finds nothing to claim and stops.
+  While it renders, a thread writes `heartbeat_at` every LOCALGEN_HEARTBEAT_SECONDS.
 - generating -> completed: the song is stored in default storage.
 - generating -> error: the reference could not be fetched, the engine refused it (too short, not
   audio...), the render ran past its time limit, or anything else failed. Every failure path ends
   here, so a generation is never left "generating" by a task that raised.
-- generating -> error, by `sweep_stale`: a worker that was killed outright (OOM, SIGKILL, the hard
-  time limit) runs no except clause; its generation is found by its old `started_at` and failed.
-  The same sweep sends a long-queued generation to the engine again, in case its message was lost.
+- generating -> queued, by `sweep_stale`: a worker killed outright (OOM, SIGKILL, the hard time
+  limit) runs no except clause and its heartbeat stops; after LOCALGEN_LOST_AFTER_SECONDS of silence
+  the generation is sent to the engine again, at most LOCALGEN_RENDER_MAX_TRIES renders in all, then
+  it ends in error. The same sweep re-sends a queued generation whose message was lost (a broker
+  emptied by a restart). Every update of a render is conditional on its own `render_tries`, so a
+  render that was given up on cannot overwrite the one that replaced it.
 """
 
 import dataclasses
 import json
 import logging
 import tempfile
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from localgen.models import Generation
 from localgen.reference import ReferenceUnavailable, fetch_reference
@@ -38,26 +50,29 @@ S = Generation.Status
 # A render that takes longer is stopped (soft limit) and its generation failed with a reason.
 RENDER_SOFT_TIME_LIMIT = 600
 RENDER_HARD_TIME_LIMIT = RENDER_SOFT_TIME_LIMIT + 60
-# Past this, no live worker can still be rendering a generation: its worker died.
-STALE_AFTER = timedelta(seconds=RENDER_HARD_TIME_LIMIT + 60)
 
 
 def generation_create(*, key, prompt, reference_audio_url):
     """Record a queued generation and send it to the engine worker once the row is committed."""
     with transaction.atomic():
         generation = Generation.objects.create(key=key, prompt=prompt, reference_audio_url=reference_audio_url)
-        transaction.on_commit(lambda: _send_to_engine(generation.id))
+        transaction.on_commit(lambda: _send_to_engine(generation.id), robust=True)
     return generation
 
 
 def _send_to_engine(generation_id):
-    celery_app.send_task("localgen.tasks.render_generation", args=[str(generation_id)])
+    # By name: localgen/tasks.py imports this module.
+    try:
+        celery_app.send_task("localgen.tasks.render_generation", args=[str(generation_id)])
+    except BrokerUnavailable:
+        logger.warning("generation %s: the broker did not take the render; the sweep will send it again", generation_id)
 
 
 def render_step(generation_id):
     """Claim a queued generation, render it, and leave it completed or in error. A no-op when already claimed."""
+    now = timezone.now()
     claimed = Generation.objects.filter(id=generation_id, status=S.QUEUED).update(
-        status=S.GENERATING, started_at=timezone.now()
+        status=S.GENERATING, started_at=now, heartbeat_at=now, render_tries=F("render_tries") + 1
     )
     if not claimed:
         return
@@ -67,15 +82,45 @@ def render_step(generation_id):
 
     generation = Generation.objects.get(id=generation_id)
     try:
-        _render(generation, render)
+        with _heartbeat(generation):
+            _render(generation, render)
     except (ReferenceUnavailable, EngineError) as exc:
-        _fail(generation_id, _sentence(str(exc)))
+        _fail(generation, _sentence(str(exc)))
     except SoftTimeLimitExceeded:
         minutes = RENDER_SOFT_TIME_LIMIT // 60
-        _fail(generation_id, f"The song took longer than {minutes} minutes to make and was stopped; try shorter lyrics.")
+        _fail(generation, f"The song took longer than {minutes} minutes to make and was stopped; try shorter lyrics.")
     except Exception:
         logger.exception("generation %s failed unexpectedly", generation_id)
-        _fail(generation_id, "The song could not be made because of an internal error, which has been logged. Try again.")
+        _fail(generation, "The song could not be made because of an internal error, which has been logged. Try again.")
+
+
+def _this_render(generation):
+    """The generation's row while this render owns it: not given up on as lost, not re-claimed since."""
+    return Generation.objects.filter(id=generation.id, status=S.GENERATING, render_tries=generation.render_tries)
+
+
+@contextmanager
+def _heartbeat(generation):
+    """While the block runs, mark the render alive every LOCALGEN_HEARTBEAT_SECONDS from a thread."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(settings.LOCALGEN_HEARTBEAT_SECONDS):
+                try:
+                    _this_render(generation).update(heartbeat_at=timezone.now())
+                except Exception:
+                    logger.warning("a render's heartbeat could not be written", exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name="render-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _render(generation, render):
@@ -88,7 +133,7 @@ def _render(generation, render):
         result = render(str(reference_path), generation.prompt, generation.seed, str(song_path))
         with open(song_path, "rb") as song:
             generation.audio_file.save("song.mp3", File(song), save=False)
-    moved = Generation.objects.filter(id=generation.id, status=S.GENERATING).update(
+    moved = _this_render(generation).update(
         status=S.COMPLETED,
         finished_at=timezone.now(),
         audio_file=generation.audio_file.name,
@@ -96,35 +141,45 @@ def _render(generation, render):
         timings=_as_json(result.timings),
         analysis=_as_json(result.analysis),
     )
-    if not moved:  # swept as stale while rendering: the stored song belongs to nobody
+    if not moved:  # given up on as lost while rendering: the stored song belongs to nobody
         generation.audio_file.delete(save=False)
 
 
-def _fail(generation_id, reason):
-    Generation.objects.filter(id=generation_id, status=S.GENERATING).update(
-        status=S.ERROR, error=reason, finished_at=timezone.now()
-    )
-    logger.info("generation %s failed: %s", generation_id, reason)
+def _fail(generation, reason):
+    if _this_render(generation).update(status=S.ERROR, error=reason, finished_at=timezone.now()):
+        logger.info("generation %s failed: %s", generation.id, reason)
 
 
 def sweep_stale():
-    """Re-drive generations that stopped moving; return how many were failed and how many re-sent.
+    """Re-send generations that stopped moving; return how many were failed and how many re-sent.
 
-    A worker killed mid-render (OOM, SIGKILL, the hard time limit) ran no except clause, so its
-    generation is failed here. A queued generation whose message was lost (a broker restart) is sent
-    again; if its message was only waiting behind other renders, the extra one finds it claimed.
+    A render whose heartbeat stopped lost its worker (OOM, SIGKILL, the hard time limit): it is sent
+    again, or failed once it has used LOCALGEN_RENDER_MAX_TRIES renders. A queued generation not
+    picked up for as long may have lost its message (a broker restart) and is sent again; if the
+    message was only waiting behind other renders, the extra one finds the generation claimed.
     """
-    stale_before = timezone.now() - STALE_AFTER
-    failed = Generation.objects.filter(status=S.GENERATING, started_at__lt=stale_before).update(
-        status=S.ERROR,
-        finished_at=timezone.now(),
-        error="The worker making this song stopped unexpectedly (it was restarted or ran out of memory). "
-        "Send the generation again.",
-    )
-    waiting = Generation.objects.filter(status=S.QUEUED, created_at__lt=stale_before).values_list("id", flat=True)
-    for generation_id in waiting:
-        _send_to_engine(generation_id)
-    return failed, len(waiting)
+    now = timezone.now()
+    lost_before = now - timedelta(seconds=settings.LOCALGEN_LOST_AFTER_SECONDS)
+    failed = resent = 0
+    lost_renders = Generation.objects.filter(status=S.GENERATING, heartbeat_at__lt=lost_before)
+    for generation_id, tries in lost_renders.values_list("id", "render_tries"):
+        lost = Generation.objects.filter(id=generation_id, status=S.GENERATING, render_tries=tries)
+        if tries >= settings.LOCALGEN_RENDER_MAX_TRIES:
+            failed += lost.update(
+                status=S.ERROR,
+                finished_at=now,
+                error=f"The worker making this song stopped unexpectedly {tries} times (it was restarted or ran "
+                "out of memory). Send the generation again later.",
+            )
+        elif lost.update(status=S.QUEUED, heartbeat_at=now):
+            _send_to_engine(generation_id)
+            resent += 1
+    waiting = Generation.objects.filter(status=S.QUEUED, heartbeat_at__lt=lost_before)
+    for generation_id in waiting.values_list("id", flat=True):
+        if waiting.filter(id=generation_id).update(heartbeat_at=now):
+            _send_to_engine(generation_id)
+            resent += 1
+    return failed, resent
 
 
 def _sentence(message):

@@ -7,6 +7,7 @@ every transition). The database, not Celery, is the truth about each generation.
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 
 class GenerationKey(models.Model):
@@ -44,6 +45,10 @@ class Generation(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        default=timezone.now, help_text="Last sign of life: sent to the engine, or a render's heartbeat."
+    )
+    render_tries = models.PositiveIntegerField(default=0, help_text="Renders started; a lost one is sent again.")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     song_duration = models.FloatField(null=True, blank=True, help_text="Seconds, as the engine reported.")
@@ -52,7 +57,7 @@ class Generation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "started_at"], name="generation_status_started")]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="generation_status_heartbeat")]
 
     def __str__(self):
         return f"generation {self.id} ({self.status})"

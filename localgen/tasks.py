@@ -21,7 +21,7 @@ def render_generation(generation_id):
 
 @shared_task(name="localgen.tasks.sweep_stale_generations")
 def sweep_stale_generations():
-    """Meant to run every few minutes from beat: fails renders whose worker died, re-sends lost ones."""
+    """Run by beat every LOCALGEN_SWEEP_EVERY_SECONDS: re-sends lost renders and lost messages."""
     flow.sweep_stale()
 
 

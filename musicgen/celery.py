@@ -24,9 +24,12 @@ def schedule_reconciler(sender, **kwargs):
     sender.add_periodic_task(
         settings.MUSICGEN_RECONCILE_EVERY_SECONDS, sender.signature("jobs.tasks.reconcile"), name="reconcile jobs"
     )
-    # The local service's own sweeper: fails renders whose engine worker died, re-sends lost ones.
+    # The local service's own sweeper: re-sends renders whose engine worker died and lost messages,
+    # often enough that a lost render is rendered again well within the app's job deadline.
     sender.add_periodic_task(
-        300, sender.signature("localgen.tasks.sweep_stale_generations"), name="sweep stale local generations"
+        settings.LOCALGEN_SWEEP_EVERY_SECONDS,
+        sender.signature("localgen.tasks.sweep_stale_generations"),
+        name="sweep stale local generations",
     )
     # Files uploaded on the new-song page but never made into a song, and old local analyses.
     sender.add_periodic_task(600, sender.signature("jobs.tasks.sweep_expired_drafts"), name="sweep expired drafts")

@@ -271,8 +271,18 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("MUSICGEN_BROKER_VISIBILITY_TIMEOUT", 3600)}
+# A web request that sends a message while the broker is down must answer in a few seconds, not hang:
+# the job stays queued in the database and the reconciler sends it once the broker is back.
+# (Above a worker's 1 s BRPOP, so waiting for work never times out.)
+MUSICGEN_BROKER_PUBLISH_TIMEOUT = envint("MUSICGEN_BROKER_PUBLISH_TIMEOUT", 3)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("MUSICGEN_BROKER_VISIBILITY_TIMEOUT", 3600),
+    "socket_connect_timeout": MUSICGEN_BROKER_PUBLISH_TIMEOUT,
+    "socket_timeout": MUSICGEN_BROKER_PUBLISH_TIMEOUT,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = MUSICGEN_BROKER_PUBLISH_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 # A step that overruns is stopped softly (and the job marked failed) before the hard kill.
 CELERY_TASK_SOFT_TIME_LIMIT = envint("MUSICGEN_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
@@ -331,6 +341,9 @@ MUSICGEN_POLL_MAX_DELAY = envint("MUSICGEN_POLL_MAX_DELAY", 15)
 MUSICGEN_SUBMIT_MAX_ATTEMPTS = envint("MUSICGEN_SUBMIT_MAX_ATTEMPTS", 5)
 MUSICGEN_STALE_AFTER_SECONDS = envint("MUSICGEN_STALE_AFTER_SECONDS", 120)
 MUSICGEN_RECONCILE_EVERY_SECONDS = envint("MUSICGEN_RECONCILE_EVERY_SECONDS", 60)
+# Saving a finished song: tries (a worker killed mid-download counts as one) and the time allowed.
+MUSICGEN_DOWNLOAD_MAX_ATTEMPTS = envint("MUSICGEN_DOWNLOAD_MAX_ATTEMPTS", 3)
+MUSICGEN_DOWNLOAD_DEADLINE_SECONDS = envint("MUSICGEN_DOWNLOAD_DEADLINE_SECONDS", 300)
 
 # --- share links ---
 MUSICGEN_SHARE_DEFAULT_DAYS = 30
@@ -346,6 +359,12 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"LOCALGEN_ALLOWED_REFERENCE_ORIGINS: {exc}.") from None
 # Requests with a missing or wrong API key one client address may send per minute before it is refused.
 LOCALGEN_KEY_FAILURES_PER_MINUTE = envint("LOCALGEN_KEY_FAILURES_PER_MINUTE", 20)
+# A render writes a heartbeat every few seconds; one silent for LOCALGEN_LOST_AFTER_SECONDS lost its
+# worker and is sent again (so is a queued one whose message was lost), up to LOCALGEN_RENDER_MAX_TRIES.
+LOCALGEN_HEARTBEAT_SECONDS = envint("LOCALGEN_HEARTBEAT_SECONDS", 5)
+LOCALGEN_LOST_AFTER_SECONDS = envint("LOCALGEN_LOST_AFTER_SECONDS", 60)
+LOCALGEN_RENDER_MAX_TRIES = envint("LOCALGEN_RENDER_MAX_TRIES", 3)
+LOCALGEN_SWEEP_EVERY_SECONDS = envint("LOCALGEN_SWEEP_EVERY_SECONDS", 30)
 
 # One JSON object a line (for a log collector) with MUSICGEN_LOG_JSON=true; lines about a job carry its id.
 LOG_JSON = envbool("MUSICGEN_LOG_JSON", False)

@@ -127,14 +127,17 @@ def _worker_env(live_server_url):
     return env
 
 
-def _start_worker(name, queues, concurrency, env):
+def _start_worker(name, queues, concurrency, env, own_session=False):
+    """A Celery worker process; with `own_session`, its pool can be killed at once by process group."""
     WORKER_LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = open(WORKER_LOG_DIR / f"{name}.log", "ab")
     command = [
         sys.executable, "-m", "celery", "-A", "musicgen", "worker", "-n", f"{name}@%h", "-Q", queues,
         "-c", str(concurrency), "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
-    return subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=own_session
+    )
 
 
 def _wait_until_ready(names, processes, timeout=60):
@@ -145,7 +148,9 @@ def _wait_until_ready(names, processes, timeout=60):
         for process in processes:
             if process.poll() is not None:
                 raise RuntimeError(f"a Celery worker exited with {process.returncode}; see {WORKER_LOG_DIR}")
-        answered = {name for reply in app.control.ping(timeout=0.5) for name in reply}
+        # A connection of its own each time: a pooled one may be broken by a broker restart under test.
+        with app.connection_for_write() as connection_to_broker:
+            answered = {name for reply in app.control.ping(timeout=0.5, connection=connection_to_broker) for name in reply}
         if all(any(a.startswith(f"{n}@") for a in answered) for n in names):
             return
     raise RuntimeError(f"Celery workers did not answer within {timeout} s; see {WORKER_LOG_DIR}")

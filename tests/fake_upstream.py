@@ -18,6 +18,8 @@ class Answer:
     body: object = None  # dict/list -> JSON; str/bytes -> sent as is
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
+    hang_up: bool = False  # close the connection after reading the request, answering nothing
+    content_length: int | None = None  # declare more bytes than are sent: a truncated body
 
     def encoded(self):
         if isinstance(self.body, (dict, list)):
@@ -45,6 +47,7 @@ class FakeUpstream:
         self.post_answers = [accepted()]
         self.get_answers = [status("generating")]
         self.song_bytes = b""
+        self.song_answer = None  # an Answer for the song's URL instead of song_bytes
         self.requests = []  # (method, path, headers, body)
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -83,7 +86,7 @@ class FakeUpstream:
             def do_GET(self):
                 fake.requests.append(("GET", self.path, dict(self.headers), b""))
                 if urlparse(self.path).path == "/files/song.mp3":
-                    self._send(Answer(200, fake.song_bytes, {"Content-Type": "audio/mpeg"}))
+                    self._send(fake.song_answer or Answer(200, fake.song_bytes, {"Content-Type": "audio/mpeg"}))
                     return
                 query = parse_qs(urlparse(self.path).query)
                 assert query.get("generation_id") or query.get("analysis_id")
@@ -91,16 +94,21 @@ class FakeUpstream:
 
             def _send(self, answer):
                 time.sleep(answer.delay)
+                if answer.hang_up:
+                    self.close_connection = True
+                    return
                 payload, content_type = answer.encoded()
                 try:
                     self.send_response(answer.status)
                     self.send_header("Content-Type", answer.headers.get("Content-Type", content_type))
-                    self.send_header("Content-Length", str(len(payload)))
+                    self.send_header("Content-Length", str(answer.content_length or len(payload)))
                     for name, value in answer.headers.items():
                         if name != "Content-Type":
                             self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(payload)
+                    if answer.content_length:
+                        self.close_connection = True
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a read timeout under test)
 

@@ -23,10 +23,10 @@ class ScheduledStep:
 class StepQueue:
     """The app's steps the flow sent to the broker, read back from a Redis queue no worker consumes."""
 
-    def __init__(self, name):
+    def __init__(self, name, broker_url=None):
         self.name = name
         self.key = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("global_keyprefix", "") + name
-        self.redis = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        self.redis = redis.Redis.from_url(broker_url or settings.CELERY_BROKER_URL)
 
     def steps(self):
         messages = [json.loads(raw) for raw in reversed(self.redis.lrange(self.key, 0, -1))]

@@ -18,7 +18,9 @@ def set_state(job, status, **fields):
 
 
 def make_stale(job):
-    Job.objects.filter(id=job.id).update(last_activity_at=timezone.now() - timedelta(minutes=10))
+    """As if ten minutes passed since the job last moved and since its next step was due."""
+    ten_minutes_ago = timezone.now() - timedelta(minutes=10)
+    Job.objects.filter(id=job.id).update(last_activity_at=ten_minutes_ago, next_attempt_at=ten_minutes_ago)
 
 
 def test_move_happens_only_from_an_expected_status(db):
@@ -99,13 +101,23 @@ def test_reconciler_resumes_polling_a_stale_generating_job_where_it_stopped(db, 
     assert [(s.task, s.args) for s in step_queue.steps()] == [("poll", [str(job.id), 3])]
 
 
-def test_reconciler_restarts_a_stale_download(db, step_queue):
-    job = set_state(JobFactory(), S.DOWNLOADING)
+def test_reconciler_resumes_a_stale_download_at_its_claim_count(db, step_queue):
+    job = set_state(JobFactory(), S.DOWNLOADING, download_tries=2)
     make_stale(job)
 
     flow.reconcile()
 
-    assert [(s.task, s.args) for s in step_queue.steps()] == [("download", [str(job.id)])]
+    assert [(s.task, s.args) for s in step_queue.steps()] == [("download", [str(job.id), 2])]
+
+
+def test_reconciler_leaves_a_stale_job_alone_until_its_next_step_is_overdue(db, step_queue):
+    job = JobFactory()
+    make_stale(job)
+    Job.objects.filter(id=job.id).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+
+    flow.reconcile()
+
+    assert step_queue.steps() == []
 
 
 def test_reconciler_leaves_recently_active_jobs_alone(db, step_queue):

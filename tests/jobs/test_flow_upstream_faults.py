@@ -5,6 +5,7 @@ reads, so the tests can see what would run next and when.
 """
 
 import json
+import socket
 from datetime import timedelta
 
 import pytest
@@ -269,10 +270,11 @@ def test_a_song_that_cannot_be_fetched_is_tried_again_until_the_deadline(upstrea
     flow.poll_step(generating_job.id, 0)
 
     assert refreshed(generating_job).status == S.DOWNLOADING
-    assert step_queue.last().task == "download"
+    step = step_queue.last()
+    assert (step.task, step.args) == ("download", [str(generating_job.id), 1])
     Job.objects.filter(id=generating_job.id).update(deadline_at=timezone.now() - timedelta(seconds=1))
 
-    flow.download_step(generating_job.id)
+    flow.download_step(generating_job.id, 1)
 
     job = refreshed(generating_job)
     assert job.status == S.FAILED
@@ -309,3 +311,151 @@ def test_a_song_cut_off_before_its_end_is_tried_again(upstream, step_queue, file
 
     assert refreshed(generating_job).status == S.DOWNLOADING
     assert step_queue.last().task == "download"
+
+
+# --- connections that break ---------------------------------------------------------------------
+
+
+def closed_port_url():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_a_connection_cut_after_the_submit_was_sent_fails_without_sending_again(upstream, step_queue, queued_job):
+    upstream.post_answers = [Answer(hang_up=True)]
+
+    flow.submit_step(queued_job.id)
+    flow.submit_step(queued_job.id)
+
+    job = refreshed(queued_job)
+    assert job.status == S.FAILED
+    assert "may or may not have started it" in job.error
+    assert len(upstream.posts()) == 1
+    assert step_queue.steps() == []
+
+
+def test_a_refused_connection_on_submit_is_tried_again_later(upstream, settings, step_queue, queued_job):
+    settings.MUSICGEN_API_BASE_URL = closed_port_url()
+
+    flow.submit_step(queued_job.id)
+
+    job = refreshed(queued_job)
+    assert job.status == S.QUEUED
+    assert job.events.last().note.startswith("The generator could not be reached (the connection was refused).")
+    assert step_queue.last().task == "submit"
+
+
+def test_a_connection_cut_while_polling_is_polled_again(upstream, step_queue, generating_job):
+    upstream.get_answers = [Answer(hang_up=True)]
+
+    flow.poll_step(generating_job.id, 0)
+
+    assert refreshed(generating_job).status == S.GENERATING
+    step = step_queue.last()
+    assert (step.task, step.args) == ("poll", [str(generating_job.id), 1])
+
+
+def test_a_rate_limited_submit_is_not_sent_again_by_the_reconciler_before_its_retry_after(
+    upstream, step_queue, settings, queued_job
+):
+    settings.MUSICGEN_STALE_AFTER_SECONDS = 0  # every job counts as stale: only the due time holds it back
+    upstream.post_answers = [Answer(429, {"error": "slow down"}, {"Retry-After": "600"})]
+    flow.submit_step(queued_job.id)
+    step_queue.clear()
+
+    flow.reconcile()
+
+    assert step_queue.steps() == []
+    assert refreshed(queued_job).next_attempt_at > timezone.now() + timedelta(minutes=9)
+
+
+# --- saving the finished song -------------------------------------------------------------------
+
+
+@pytest.fixture
+def completed_upstream(upstream):
+    upstream.song_bytes = tone_mp3(16.0)
+    upstream.get_answers = [status("completed", audio_url=upstream.song_url)]
+    return upstream
+
+
+def download_until_it_ends(job, step_queue):
+    """Run the download steps the flow schedules, as the worker would, until none is left."""
+    while True:
+        steps = [step for step in step_queue.steps() if step.task == "download"]
+        step_queue.clear()
+        if not steps:
+            return refreshed(job)
+        flow.download_step(*steps[-1].args)
+
+
+def use_storage(settings, backend):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
+
+
+def test_a_full_disk_while_saving_the_song_fails_the_job_with_a_sentence_after_the_allowed_tries(
+    completed_upstream, step_queue, settings, generating_job
+):
+    use_storage(settings, "tests.broken_storage.FullDiskStorage")
+
+    flow.poll_step(generating_job.id, 0)
+    job = download_until_it_ends(generating_job, step_queue)
+
+    assert job.status == S.FAILED
+    assert job.download_tries == settings.MUSICGEN_DOWNLOAD_MAX_ATTEMPTS
+    assert job.error == (
+        "The finished song could not be saved: the server's storage is full; whoever runs musicgen must free "
+        "some space. Gave up after 3 tries; retry the job."
+    )
+
+
+def test_a_storage_error_while_saving_the_song_fails_the_job_without_the_storages_words(
+    completed_upstream, step_queue, settings, generating_job
+):
+    use_storage(settings, "tests.broken_storage.FailingStorage")
+
+    flow.poll_step(generating_job.id, 0)
+    job = download_until_it_ends(generating_job, step_queue)
+
+    assert job.status == S.FAILED
+    assert "failed unexpectedly; the error has been logged" in job.error
+    assert "AccessDenied" not in job.error
+
+
+def test_a_truncated_song_fails_the_job_with_a_sentence_after_the_allowed_tries(
+    completed_upstream, step_queue, generating_job
+):
+    song = tone_mp3(16.0)
+    completed_upstream.song_answer = Answer(200, song[: len(song) // 2], content_length=len(song))
+
+    flow.poll_step(generating_job.id, 0)
+    job = download_until_it_ends(generating_job, step_queue)
+
+    assert job.status == S.FAILED
+    assert job.error.startswith("The finished song could not be saved:")
+    assert job.download_tries == 3
+
+
+def test_a_download_whose_workers_keep_dying_is_failed_once_its_tries_are_used_up(upstream, step_queue, settings, generating_job):
+    # Each claim that no worker finished is a try used up: the reconciler sends the next one.
+    Job.objects.filter(id=generating_job.id).update(
+        status=S.DOWNLOADING, download_tries=settings.MUSICGEN_DOWNLOAD_MAX_ATTEMPTS
+    )
+
+    flow.download_step(generating_job.id, settings.MUSICGEN_DOWNLOAD_MAX_ATTEMPTS)
+
+    job = refreshed(generating_job)
+    assert job.status == S.FAILED
+    assert job.error == "The finished song could not be saved: the worker saving it stopped 3 times. Retry the job."
+    assert [r for r in upstream.requests if r[0] == "GET"] == []
+
+
+def test_a_download_claimed_by_another_worker_is_left_to_it(upstream, generating_job):
+    Job.objects.filter(id=generating_job.id).update(status=S.DOWNLOADING, download_tries=1)
+
+    flow.download_step(generating_job.id, 0)
+
+    job = refreshed(generating_job)
+    assert (job.status, job.download_tries) == (S.DOWNLOADING, 1)
+    assert [r for r in upstream.requests if r[0] == "GET"] == []

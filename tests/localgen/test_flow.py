@@ -4,13 +4,14 @@ The engine is replaced by a stub only to make it fail in chosen ways; the real e
 test_end_to_end.py. References come from a file server on loopback, allowed by origin.
 """
 
+import time
 from datetime import timedelta
 
-import engine
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
+import engine
 from localgen import flow
 from localgen.models import Generation
 from tests.file_server import closed_port, send
@@ -134,34 +135,109 @@ def test_the_seed_is_fixed_per_generation_and_differs_between_generations(genera
     assert 0 <= generation.seed < 2**32
 
 
-def test_sweep_fails_a_generation_whose_worker_died_mid_render(generation):
-    long_ago = timezone.now() - flow.STALE_AFTER - timedelta(minutes=1)
-    Generation.objects.filter(id=generation.id).update(status="generating", started_at=long_ago)
+def silent_since(seconds):
+    return timezone.now() - timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def engine_queue(monkeypatch):
+    """The renders the flow sends, instead of a broker no engine worker reads in these tests."""
+    sent = []
+    monkeypatch.setattr(flow.celery_app, "send_task", lambda name, args: sent.append((name, args)))
+    return sent
+
+
+def test_sweep_sends_a_render_whose_heartbeat_stopped_to_the_engine_again(generation, engine_queue, settings):
+    Generation.objects.filter(id=generation.id).update(
+        status="generating", render_tries=1, heartbeat_at=silent_since(settings.LOCALGEN_LOST_AFTER_SECONDS + 1)
+    )
+
+    assert flow.sweep_stale() == (0, 1)
+
+    generation.refresh_from_db()
+    assert generation.status == "queued"
+    assert engine_queue == [("localgen.tasks.render_generation", [str(generation.id)])]
+
+
+def test_a_render_sent_again_is_claimed_and_counted_as_a_new_render(generation, engine_queue, reference_served, monkeypatch, settings):
+    Generation.objects.filter(id=generation.id).update(
+        status="generating", render_tries=1, heartbeat_at=silent_since(settings.LOCALGEN_LOST_AFTER_SECONDS + 1)
+    )
+    flow.sweep_stale()
+    monkeypatch.setattr(engine, "render", engine_raising(engine.ReferenceTooShort("too short")), raising=False)
+
+    flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert (generation.status, generation.render_tries) == ("error", 2)
+
+
+def test_sweep_fails_a_render_lost_as_many_times_as_allowed(generation, engine_queue, settings):
+    settings.LOCALGEN_RENDER_MAX_TRIES = 2
+    Generation.objects.filter(id=generation.id).update(
+        status="generating", render_tries=2, heartbeat_at=silent_since(settings.LOCALGEN_LOST_AFTER_SECONDS + 1)
+    )
 
     assert flow.sweep_stale() == (1, 0)
 
     generation.refresh_from_db()
     assert generation.status == "error"
-    assert "stopped unexpectedly" in generation.error
+    assert "stopped unexpectedly 2 times" in generation.error
+    assert engine_queue == []
 
 
-def test_sweep_leaves_a_render_within_its_time_limit_alone(generation):
-    Generation.objects.filter(id=generation.id).update(status="generating", started_at=timezone.now())
+def test_sweep_leaves_a_render_with_a_recent_heartbeat_alone(generation, engine_queue):
+    long_ago = timezone.now() - timedelta(hours=1)
+    Generation.objects.filter(id=generation.id).update(status="generating", started_at=long_ago, heartbeat_at=timezone.now())
 
     assert flow.sweep_stale() == (0, 0)
 
 
-def test_sweep_sends_a_long_queued_generation_to_the_engine_again(generation, monkeypatch):
-    sent = []
-    monkeypatch.setattr(flow.celery_app, "send_task", lambda name, args: sent.append((name, args)))
-    Generation.objects.filter(id=generation.id).update(created_at=timezone.now() - flow.STALE_AFTER - timedelta(minutes=1))
+def test_sweep_sends_a_queued_generation_not_picked_up_in_time_to_the_engine_again(generation, engine_queue, settings):
+    Generation.objects.filter(id=generation.id).update(heartbeat_at=silent_since(settings.LOCALGEN_LOST_AFTER_SECONDS + 1))
 
     assert flow.sweep_stale() == (0, 1)
+    assert flow.sweep_stale() == (0, 0)  # sent once per silence, not on every sweep
 
-    assert sent == [("localgen.tasks.render_generation", [str(generation.id)])]
+    assert engine_queue == [("localgen.tasks.render_generation", [str(generation.id)])]
 
 
-def test_sweep_leaves_a_recently_queued_generation_in_its_queue(generation, monkeypatch):
-    monkeypatch.setattr(flow.celery_app, "send_task", lambda name, args: pytest.fail("sent again"))
-
+def test_sweep_leaves_a_recently_queued_generation_in_its_queue(generation, engine_queue):
     assert flow.sweep_stale() == (0, 0)
+    assert engine_queue == []
+
+
+def test_a_render_that_was_given_up_on_does_not_overwrite_its_replacement(generation, reference_served, monkeypatch):
+    def render_while_replaced(reference_path, lyrics, seed, out_path, stems_dir=None):
+        # Meanwhile the sweep gave this render up and another worker claimed the generation.
+        Generation.objects.filter(id=generation.id).update(render_tries=2)
+        raise engine.ReferenceTooShort("too short")
+
+    monkeypatch.setattr(engine, "render", render_while_replaced, raising=False)
+
+    flow.render_step(generation.id)
+
+    generation.refresh_from_db()
+    assert (generation.status, generation.error) == ("generating", "")
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat writes from its own thread and connection
+def test_a_render_keeps_its_heartbeat_fresh_while_it_runs(app_key, reference_served, monkeypatch, settings):
+    settings.LOCALGEN_HEARTBEAT_SECONDS = 0.1
+    generation = Generation.objects.create(key=app_key[0], prompt="One line", reference_audio_url=REFERENCE_URL)
+    beats_seen = []
+
+    def render_until_a_heartbeat(reference_path, lyrics, seed, out_path, stems_dir=None):
+        started_at = Generation.objects.get(id=generation.id).started_at
+        for _ in range(300):
+            if Generation.objects.get(id=generation.id).heartbeat_at > started_at:
+                beats_seen.append(True)
+                break
+            time.sleep(0.1)
+        raise engine.ReferenceTooShort("stopped by the test")
+
+    monkeypatch.setattr(engine, "render", render_until_a_heartbeat, raising=False)
+
+    flow.render_step(generation.id)
+
+    assert beats_seen == [True]
