@@ -222,9 +222,10 @@ def test_a_render_that_was_given_up_on_does_not_overwrite_its_replacement(genera
 
 
 @pytest.mark.django_db(transaction=True)  # the heartbeat writes from its own thread and connection
-def test_a_render_keeps_its_heartbeat_fresh_while_it_runs(app_key, reference_served, monkeypatch, settings):
+def test_a_render_keeps_its_heartbeat_fresh_while_it_runs(app_key, reference_origin, reference_served, monkeypatch, settings):
     settings.LOCALGEN_HEARTBEAT_SECONDS = 0.1
-    generation = Generation.objects.create(key=app_key[0], prompt="One line", reference_audio_url=REFERENCE_URL)
+    reference_url = reference_origin.url + REFERENCE_PATH
+    generation = Generation.objects.create(key=app_key[0], prompt="One line", reference_audio_url=reference_url)
     beats_seen = []
 
     def render_until_a_heartbeat(reference_path, lyrics, seed, out_path, stems_dir=None):
