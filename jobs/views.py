@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from generation.prompt import PROMPT_MAX_CHARS
+from generation.prompt import MARKER, PROMPT_MAX_CHARS
 from jobs import drafts, flow, selectors, sharing
 from jobs.audio import ReferenceRejected, measure_reference
 from jobs.files import reference_name_from_generator_token
@@ -110,7 +110,13 @@ def job_new(request):
 def _new_page_context(form, earlier_job):
     """The page's context; a draft the form was sent with stays chosen when the page comes back with errors."""
     draft = form.cleaned_data.get("draft_reference") if hasattr(form, "cleaned_data") else None
-    return {"form": form, "earlier_job": earlier_job, "draft": draft, "prompt_max_chars": PROMPT_MAX_CHARS}
+    return {
+        "form": form,
+        "earlier_job": earlier_job,
+        "draft": draft,
+        "prompt_max_chars": PROMPT_MAX_CHARS,
+        "intro_outro_marker": MARKER,
+    }
 
 
 def _earlier_job(owner, job_id):

@@ -5,7 +5,8 @@
 (function () {
   "use strict";
 
-  var MARKER = "##";
+  // The `##` marker comes from the server (generation/prompt.py), set on the form as data-marker.
+  var MARKER = document.getElementById("new-job-form").dataset.marker;
 
   // Mirrors jobs.lyrics.song_structure: the parts a song made from this prompt will have.
   function songStructure(text) {
@@ -109,12 +110,13 @@
     var request = new XMLHttpRequest();
     request.open("POST", form.dataset.draftUrl);
     request.setRequestHeader("X-CSRFToken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    request.setRequestHeader("HX-Request", "true"); // refusals come back as fragments, not whole pages
     request.upload.addEventListener("progress", function (event) {
       if (event.lengthComputable) progress.value = (100 * event.loaded) / event.total;
     });
     request.addEventListener("load", function () {
       progress.hidden = true;
-      if (request.status === 201 || request.status === 422) {
+      if (request.status === 201 || request.status === 422 || request.status === 413) {
         analysis.innerHTML = request.responseText;
         htmx.process(analysis);
         if (request.status === 201) input.value = "";
@@ -181,6 +183,13 @@
       progress.value = Math.max(progress.value, (100 * event.detail.loaded) / event.detail.total);
     }));
     form.addEventListener("htmx:afterRequest", fromTheForm(function () { progress.value = 100; }));
+    // htmx swaps no 4xx answer; a body too large for the server is refused with a sentence to show.
+    form.addEventListener("htmx:responseError", fromTheForm(function (event) {
+      if (event.detail.xhr.status !== 413) return;
+      progress.hidden = true;
+      form.querySelector("[data-reference-analysis]").innerHTML = event.detail.xhr.responseText;
+      form.querySelector("[data-reference-chosen]").hidden = false;
+    }));
   }
 
   htmx.onLoad(function (root) {

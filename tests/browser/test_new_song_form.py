@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from jobs.models import DraftReference, Job
-from tests.audio_samples import REFERENCE_SONG, SHORT_SUNG_CLIP
+from tests.audio_samples import REFERENCE_SONG, SHORT_SUNG_CLIP, tone_wav
 from tests.browser.conftest import SHORT_CLIP_REJECTION, log_in
 
 pytestmark = pytest.mark.browser
@@ -114,3 +114,20 @@ def test_a_chosen_file_is_sent_once_and_the_job_uses_that_upload(page, live_serv
     assert job.reference_name == REFERENCE_SONG.name
     assert job.reference_track.size == REFERENCE_SONG.stat().st_size
     assert not DraftReference.objects.exists()
+
+
+def test_a_file_larger_than_the_server_accepts_is_refused_with_the_sentence_beside_the_form(
+    page, live_server, owner, settings, tmp_path
+):
+    settings.MUSICGEN_REFERENCE_MAX_MB = 1  # with the form's 1 MB of room, bodies over 2 MB are refused
+    settings.LOCALGEN_REFERENCE_MAX_MB = 1
+    too_large = tmp_path / "too large.wav"
+    too_large.write_bytes(tone_wav(60.0))  # 2.6 MB at 22,050 Hz, 16-bit mono
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + reverse("jobs:new"))
+
+    drop_file(page, too_large, "audio/wav")
+
+    expect(page.locator("[data-reference-analysis] [role=alert]")).to_contain_text("MB")
+    expect(page.locator("[data-reference-analysis]")).not_to_contain_text("<html")
+    assert DraftReference.objects.count() == 0
