@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from jobs import audio, upstream
+from jobs.errors import ExplainedError
 from jobs.files import reference_url_for_generator
 from jobs.models import Job, JobEvent, song_key
 from musicgen.celery import app as celery_app
@@ -75,10 +76,11 @@ def step_overran(job_id):
 # --- what people do -----------------------------------------------------------------------------
 
 
-def job_create(*, owner, prompt, reference_track, reference_info):
+def job_create(*, owner, team, prompt, reference_track, reference_info):
     """Store the reference, create the queued job, and send it to a worker once the row is committed."""
     job = Job(
         owner=owner,
+        team=team,
         prompt=prompt,
         reference_name=os.path.basename(reference_track.name)[:255],
         reference_format=reference_info.format,
@@ -121,6 +123,27 @@ def job_retry(job):
         if moved:
             transaction.on_commit(lambda: schedule("submit", job.id))
     return moved
+
+
+class JobNotDeletable(ExplainedError):
+    pass
+
+
+def job_delete(job: Job) -> None:
+    """Remove a finished job: its row, events and share links, then its reference and song from storage.
+
+    Only a finished job (completed, failed, cancelled): a moving one may be mid-step in a worker, which
+    would store a song for a job that no longer exists. The row goes first, so a file is never missing
+    for a job that is still listed.
+    """
+    deleted, _ = Job.objects.filter(id=job.id, status__in=Job.FINAL_STATUSES).delete()
+    if not deleted:
+        raise JobNotDeletable(
+            "This job is still being made, so it cannot be deleted yet; cancel it or wait until it finishes."
+        )
+    for stored in (job.reference_track, job.song):
+        if stored.name:
+            stored.storage.delete(stored.name)
 
 
 # --- what workers do ----------------------------------------------------------------------------

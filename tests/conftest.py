@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from teams.services import team_add
 from tests.factories import UserFactory
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -61,12 +62,24 @@ def s3_server():
 
 @pytest.fixture
 def owner(db):
+    """Owns the jobs of a test; their personal team "owner" is the jobs' team."""
     return UserFactory(username="owner")
 
 
 @pytest.fixture
-def teammate(db):
-    return UserFactory(username="teammate")
+def teammate(owner):
+    """A member (not an admin) of the owner's team: sees the team's jobs, manages none of them."""
+    user = UserFactory(username="teammate")
+    team_add(team_name=owner.username, user=user)
+    return user
+
+
+@pytest.fixture
+def team_admin(owner):
+    """An admin of the owner's team: manages the team's jobs as their owner does."""
+    user = UserFactory(username="team_admin")
+    team_add(team_name=owner.username, user=user, admin=True)
+    return user
 
 
 @pytest.fixture
