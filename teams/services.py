@@ -65,7 +65,9 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         # Conditional: two people racing for the last use of a link cannot both get in.
         used = Invitation.objects.usable().filter(id=invitation.id).update(uses=F("uses") + 1)
         if not used:
-            raise TeamRefused("This invitation has been used up, has expired or was revoked; ask for a new one.")
+            raise TeamRefused(
+                "This invitation has been used up, has expired or was revoked; ask a team admin for a new one."
+            )
         return Membership.objects.create(team_id=invitation.team_id, user=user, role=Role.MEMBER)
 
 
