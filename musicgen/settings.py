@@ -237,6 +237,28 @@ MUSICGEN_RECONCILE_EVERY_SECONDS = envint("MUSICGEN_RECONCILE_EVERY_SECONDS", 60
 # --- share links ---
 MUSICGEN_SHARE_DEFAULT_DAYS = 30
 
+# --- the JSON API (api/): personal tokens first, so a missing or bad token answers 401 ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the docs page's "Try it out"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "musicgen API",
+    "DESCRIPTION": "Start songs from a reference track and lyrics, follow them, download and share them. "
+    "Send a personal API token as `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from our own static files, never a CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
 # --- the local generation service (localgen/) ---
 LOCALGEN_REFERENCE_MAX_MB = envint("LOCALGEN_REFERENCE_MAX_MB", 50)
 LOCALGEN_FETCH_TIMEOUT = envint("LOCALGEN_FETCH_TIMEOUT", 60)
