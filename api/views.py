@@ -4,6 +4,7 @@ Access follows the pages exactly: `selectors.job_for_viewer` for reading, playin
 `selectors.job_for_manager` for cancel, retry, delete and revoking links.
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
@@ -93,11 +94,15 @@ class JobListView(ListAPIView):
     @extend_schema(
         summary="Start a new song",
         request={"multipart/form-data": JobCreateRequestSerializer},
-        responses={201: JobSerializer, 400: FieldErrorsSerializer},
+        responses={201: JobSerializer, 400: FieldErrorsSerializer, 429: DetailSerializer},
     )
     def post(self, request):
         form = JobCreateForm(request.data, request.FILES, user=request.user)
         if not form.is_valid():
+            if form.has_error(NON_FIELD_ERRORS, code="rate_limited"):
+                response = refused(form.non_field_errors()[0], http.HTTP_429_TOO_MANY_REQUESTS)
+                response["Retry-After"] = str(form.retry_after)
+                return response
             return field_errors(form)
         with form.cleaned_data["reference_track"] as reference_track:
             job = flow.job_create(

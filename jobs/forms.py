@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 
+from jobs import limits
 from jobs.audio import ReferenceRejected, measure_reference
 from jobs.lyrics import PromptRejected, validate_prompt
 from jobs.models import Job, ShareLink
@@ -65,6 +66,7 @@ class JobCreateForm(forms.Form):
         """`user`: who makes the song; it goes to one of their teams, by default the one they used last.
         `reusable_reference_job`: an earlier job the person can see whose reference may be used again."""
         super().__init__(*args, **kwargs)
+        self.user = user
         self.default_team_id = last_used_team_id(user)
         self.fields["team"].queryset = teams_of(user)
         self.fields["team"].initial = self.default_team_id
@@ -99,11 +101,26 @@ class JobCreateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        try:
+            limits.check_job_rate(self.user)
+        except limits.JobRateLimited as refusal:
+            self.retry_after = refusal.retry_after
+            raise forms.ValidationError(refusal.message, code="rate_limited") from None
         if "reference_track" in self.errors:
             return cleaned
         if not cleaned.get("reference_track") and not cleaned.get("reuse_reference"):
             self.add_error("reference_track", "Choose a reference song (WAV or MP3) to take the style from.")
+            return cleaned
+        if cleaned.get("team"):
+            self._check_team_quota(cleaned["team"], cleaned.get("reference_track"))
         return cleaned
+
+    def _check_team_quota(self, team, reference_track):
+        upload_size = self.reference_info.size if reference_track else self.reusable_reference_job.reference_size
+        try:
+            limits.check_team_quota(team, upload_size)
+        except limits.TeamQuotaExceeded as refusal:
+            self.add_error("team", refusal.message)
 
 
 class ReferenceAnalyzeForm(forms.Form):
