@@ -45,7 +45,8 @@ class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # A deleted person's songs stay in their team's library, made by "a former member".
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="jobs")
-    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="jobs")
+    # PROTECT: deleting a team must not drop job rows and leave their files behind in storage.
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="jobs")
     prompt = models.TextField()
 
     reference_track = models.FileField(upload_to=reference_track_key, max_length=255)

@@ -59,7 +59,7 @@ def last_used_team_id(user) -> int | None:
 
 
 def jobs_in_scope(user, scope: str) -> QuerySet:
-    """ "mine", "all" (everything the person can see) or a team id; an unknown scope means everything."""
+    """The jobs of a history scope: SCOPE_MINE, a team id (of the person's teams), or everything they can see."""
     if scope == SCOPE_MINE:
         return Job.objects.filter(owner=user)
     if scope.isdigit():

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             name="team",
             field=models.ForeignKey(
                 null=True,
-                on_delete=django.db.models.deletion.CASCADE,
+                on_delete=django.db.models.deletion.PROTECT,
                 related_name="jobs",
                 to="teams.team",
             ),
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             model_name="job",
             name="team",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
+                on_delete=django.db.models.deletion.PROTECT,
                 related_name="jobs",
                 to="teams.team",
             ),
