@@ -8,6 +8,7 @@ Who may do what with a job, in one place:
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -72,7 +73,7 @@ def job_history(*, user, scope=SCOPE_EVERYTHING, search="", status="", period=""
 
     The waveform peaks are left out: the history never draws them, and they are the largest column.
     """
-    jobs = jobs_in_scope(user, scope).select_related("owner").defer("song_peaks")
+    jobs = jobs_in_scope(user, scope).select_related("owner").defer("song_peaks", *_owner_columns_not_shown())
     if search:
         jobs = jobs.filter(prompt__icontains=search)
     if status:
@@ -80,6 +81,16 @@ def job_history(*, user, scope=SCOPE_EVERYTHING, search="", status="", period=""
     if period in HISTORY_PERIODS:
         jobs = jobs.filter(created_at__gte=timezone.now() - HISTORY_PERIODS[period])
     return jobs.order_by("-created_at", "-id")
+
+
+def _owner_columns_not_shown() -> list[str]:
+    """Every column of the maker's account but the username: a page of jobs is read (and counted) in one
+    query over every row in view, so each column left out makes it faster."""
+    return [
+        f"owner__{field.name}"
+        for field in get_user_model()._meta.concrete_fields
+        if field.name not in ("id", "username")
+    ]
 
 
 def queue_position(job):
