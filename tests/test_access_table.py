@@ -23,12 +23,16 @@ from tests.web.job_data import make_completed
 
 ROLES = ["owner", "teammate", "team_admin", "outsider", "anonymous", "token", "revoked_token", "others_token"]
 
+
+def anyone(status):
+    return (status,) * len(ROLES)
+
+
 # Status per role, in the order of ROLES.
-ANYONE = lambda status: (status,) * 8  # noqa: E731
 LOGGED_IN_PAGE = (200, 200, 200, 200, 302, 302, 302, 302)
 TEAM_PAGE = (200, 200, 200, 404, 302, 302, 302, 302)  # see / play / share the team's job
-MANAGE_PAGE = (302, 403, 302, 404, 302, 302, 302, 302)  # cancel / retry / delete / revoke, then back
-TEAM_ADMIN_PAGE = (302, 403, 302, 404, 302, 302, 302, 302)
+# cancel / retry / delete / revoke a job, or a team admin's action on the team page; then back to the page
+MANAGE_PAGE = (302, 403, 302, 404, 302, 302, 302, 302)
 PUBLIC_API = (200, 200, 200, 200, 200, 200, 401, 200)  # a bad token is refused even where none is needed
 API_ANY_PERSON = (200, 200, 200, 200, 401, 200, 401, 200)
 API_TEAM = (200, 200, 200, 404, 401, 200, 401, 404)
@@ -36,12 +40,12 @@ API_MANAGE_FINISHED = (409, 403, 409, 404, 401, 409, 401, 404)  # cancel or retr
 
 # name: (method, URL arguments from the world, request data, statuses)
 TABLE = {
-    "admin:index": ("get", None, None, ANYONE(302)),  # nobody here is staff
-    "login": ("get", None, None, ANYONE(200)),
-    "logout": ("post", None, None, ANYONE(302)),
-    "localgen:generate_audio": ("post", None, None, ANYONE(401)),  # generation keys only
-    "localgen:audio_file": ("get", lambda w: ["not-a-signed-token"], None, ANYONE(404)),
-    "localgen:analyze_audio": ("post", None, None, ANYONE(401)),
+    "admin:index": ("get", None, None, anyone(302)),  # nobody here is staff
+    "login": ("get", None, None, anyone(200)),
+    "logout": ("post", None, None, anyone(302)),
+    "localgen:generate_audio": ("post", None, None, anyone(401)),  # generation keys only
+    "localgen:audio_file": ("get", lambda w: ["not-a-signed-token"], None, anyone(404)),
+    "localgen:analyze_audio": ("post", None, None, anyone(401)),
     "api:jobs": ("get", None, None, API_ANY_PERSON),
     "api:job": ("get", lambda w: [w.job.id], None, API_TEAM),
     "api:job_cancel": ("post", lambda w: [w.job.id], None, API_MANAGE_FINISHED),
@@ -54,7 +58,7 @@ TABLE = {
     "api:schema": ("get", None, None, PUBLIC_API),
     "api:docs": ("get", None, None, PUBLIC_API),
     "api:tokens": ("get", None, None, LOGGED_IN_PAGE),
-    "api:token_revoke": ("post", lambda w: [w.owner_token.id], None, ANYONE(302)),  # only one's own is revoked
+    "api:token_revoke": ("post", lambda w: [w.owner_token.id], None, anyone(302)),  # only one's own is revoked
     "teams:list": ("get", None, None, LOGGED_IN_PAGE),
     "teams:detail": ("get", lambda w: [w.team.id], None, TEAM_PAGE),
     "teams:invitation_create": (
@@ -62,12 +66,12 @@ TABLE = {
         lambda w: [w.team.id],
         {"days": "7", "max_uses": "1"},
         (200, 403, 200, 404, 302, 302, 302, 302),
-    ),  # fmt: skip
-    "teams:invitation_revoke": ("post", lambda w: [w.team.id, w.invitation.id], None, TEAM_ADMIN_PAGE),
-    "teams:member_promote": ("post", lambda w: [w.team.id, w.teammate.id], None, TEAM_ADMIN_PAGE),
-    "teams:member_remove": ("post", lambda w: [w.team.id, w.teammate.id], None, TEAM_ADMIN_PAGE),
+    ),
+    "teams:invitation_revoke": ("post", lambda w: [w.team.id, w.invitation.id], None, MANAGE_PAGE),
+    "teams:member_promote": ("post", lambda w: [w.team.id, w.teammate.id], None, MANAGE_PAGE),
+    "teams:member_remove": ("post", lambda w: [w.team.id, w.teammate.id], None, MANAGE_PAGE),
     "teams:leave": ("post", lambda w: [w.team.id], None, (302, 302, 302, 404, 302, 302, 302, 302)),
-    "teams:invitation_open": ("get", lambda w: [w.invitation_token], None, ANYONE(200)),
+    "teams:invitation_open": ("get", lambda w: [w.invitation_token], None, anyone(200)),
     "jobs:history": ("get", None, None, LOGGED_IN_PAGE),
     "jobs:history_list": ("get", None, None, LOGGED_IN_PAGE),
     "jobs:new": ("get", None, None, LOGGED_IN_PAGE),
@@ -82,10 +86,10 @@ TABLE = {
     "jobs:retry": ("post", lambda w: [w.job.id], None, MANAGE_PAGE),
     "jobs:delete": ("post", lambda w: [w.job.id], None, MANAGE_PAGE),
     "jobs:share_revoke": ("post", lambda w: [w.job.id, w.link.id], None, MANAGE_PAGE),
-    "jobs:shared_song": ("get", lambda w: [w.share_token], None, ANYONE(200)),
-    "jobs:shared_song_audio": ("get", lambda w: [w.share_token], None, ANYONE(200)),
-    "jobs:shared_song_download": ("get", lambda w: [w.share_token], None, ANYONE(200)),
-    "jobs:reference_for_generator": ("get", lambda w: ["not-a-signed-token"], None, ANYONE(404)),
+    "jobs:shared_song": ("get", lambda w: [w.share_token], None, anyone(200)),
+    "jobs:shared_song_audio": ("get", lambda w: [w.share_token], None, anyone(200)),
+    "jobs:shared_song_download": ("get", lambda w: [w.share_token], None, anyone(200)),
+    "jobs:reference_for_generator": ("get", lambda w: ["not-a-signed-token"], None, anyone(404)),
 }
 
 
