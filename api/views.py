@@ -145,7 +145,7 @@ class JobActionView(APIView):
     )
     def post(self, request, job_id):
         job = selectors.job_for_manager(request.user, job_id)
-        if not getattr(flow, self.action_name)(job):
+        if not getattr(flow, self.action_name)(job, by=request.user):
             job.refresh_from_db()
             return refused(f"This job could not be {self.done}: it is {job.get_status_display().lower()} now.")
         job.refresh_from_db()

@@ -4,8 +4,8 @@
                  ▲  ▲          │   │          │    │          │
                  │  └──────────┘   └─> failed <────┘──────────┘
                  │  transient error,       │
-                 │  sent again later       │   queued, generating ──> cancelled (the owner)
-                 └──────── retry ──────────┘ (failed or cancelled, by the owner)
+                 │  sent again later       │   queued, generating ──> cancelled (its maker or a team admin)
+                 └──────── retry ──────────┘ (failed or cancelled, by its maker or a team admin)
 
 Every transition is a conditional UPDATE (`WHERE status = <expected>`), so when two workers race
 only one of them moves the job; the loser sees "not moved" and stops. Each transition leaves a
@@ -99,19 +99,19 @@ def job_create(*, owner, team, prompt, reference_track, reference_info):
     return job
 
 
-def job_cancel(job):
-    """Stop a job the owner no longer wants. The hosted API cannot stop a generation; we stop polling it."""
-    return move(job.id, from_statuses=Job.CANCELLABLE_STATUSES, to=S.CANCELLED, note="Cancelled by the owner.")
+def job_cancel(job, *, by):
+    """Stop a job nobody wants any more. The hosted API cannot stop a generation; we stop polling it."""
+    return move(job.id, from_statuses=Job.CANCELLABLE_STATUSES, to=S.CANCELLED, note=f"Cancelled by {by.username}.")
 
 
-def job_retry(job):
+def job_retry(job, *, by):
     """Start a new attempt of a failed or cancelled job; the old error stays in the job's events."""
     with transaction.atomic():
         moved = move(
             job.id,
             from_statuses=Job.RETRYABLE_STATUSES,
             to=S.QUEUED,
-            note="Retried by the owner.",
+            note=f"Retried by {by.username}.",
             attempt=F("attempt") + 1,
             submit_tries=0,
             polls=0,

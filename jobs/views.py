@@ -205,7 +205,7 @@ def retry(request, job_id):
 def _act_on_job(request, job_id, action, done):
     """Run a flow action on a job the person manages; if the job had moved on meanwhile, say where it is now."""
     job = selectors.job_for_manager(request.user, job_id)
-    if not action(job):
+    if not action(job, by=request.user):
         job.refresh_from_db()
         messages.error(request, f"This job could not be {done}: it is {job.get_status_display().lower()} now.")
     return redirect(job)

@@ -211,3 +211,8 @@ def test_reference_is_served_to_its_owner_with_ranges(owner_client, queued_job):
     response = owner_client.get(url("reference_audio", queued_job), headers={"Range": "bytes=0-43"})
     assert response.status_code == 206
     assert b"".join(response.streaming_content)[:4] == b"RIFF"
+
+
+def test_the_cancel_step_names_who_cancelled(team_admin_client, queued_job):
+    team_admin_client.post(url("cancel", queued_job))
+    assert queued_job.events.get(to_status="cancelled").note == "Cancelled by team_admin."
