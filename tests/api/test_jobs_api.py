@@ -1,13 +1,15 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jobs.models import Job, ShareLink
 from teams.models import Team
 from tests.audio_samples import tone_wav
 from tests.factories import JobFactory
-from tests.web.job_data import make_completed
+from tests.web.job_data import create_many_jobs, make_completed
 
 JOBS = reverse("api:jobs")
 LYRICS = "##\nWalking down the river\n\nSinging all night long\n##"
@@ -130,3 +132,14 @@ def test_teams_lists_the_persons_teams_with_roles(teammate_api):
         ("owner", "member"),
         ("teammate", "admin"),
     ]
+
+
+def test_the_job_list_costs_the_same_queries_for_few_or_many_jobs(owner_api, owner):
+    create_many_jobs(owner, 3)
+    owner_api.get(JOBS)  # the token's first use records when it was used; later ones within a minute do not
+    with CaptureQueriesContext(connection) as few:
+        owner_api.get(JOBS)
+    create_many_jobs(owner, 40)
+    with CaptureQueriesContext(connection) as many:
+        assert len(owner_api.get(JOBS).json()["results"]) == 25
+    assert len(many) == len(few) == 5  # token, teams (the scope choices), count, page, the page's steps
