@@ -129,7 +129,8 @@ def invitation_open(request, token):
         except services.TeamRefused as refusal:
             return _unusable(request, refusal.message)
         if signup_form is not None:
-            login(request, user)
+            # Named, because with more than one backend (django-axes adds one) Django cannot tell which.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"You are in team {invitation.team.name}: its songs are in your history.")
         return redirect(f"{reverse('jobs:history')}?scope={invitation.team_id}")
     return render(request, "teams/invitation.html", {"invitation": invitation, "signup_form": signup_form})

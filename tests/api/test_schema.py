@@ -17,3 +17,11 @@ def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(client):
     page = client.get(reverse("api:docs")).content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_the_docs_page_runs_no_inline_script(client):
+    page = client.get(reverse("api:docs")).content.decode()
+    assert "<script>" not in page
+    script = client.get(reverse("api:docs"), {"script": ""})
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
