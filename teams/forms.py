@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
 
 from teams.models import Team
 
@@ -23,7 +22,3 @@ class TeamCreateForm(forms.Form):
         if Team.objects.filter(name__iexact=name).exists():
             raise forms.ValidationError("A team of that name exists already; choose another name.")
         return name
-
-
-class SignUpForm(UserCreationForm):
-    """A username and a password, checked by Django's password validators."""

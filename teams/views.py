@@ -7,6 +7,7 @@ admin-only actions answer 403 to a member.
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from teams import selectors, services
-from teams.forms import InvitationCreateForm, SignUpForm, TeamCreateForm
+from teams.forms import InvitationCreateForm, TeamCreateForm
 from teams.models import Membership
 
 
@@ -120,7 +121,7 @@ def invitation_open(request, token):
     invitation = selectors.invitation_for_token(token)
     if invitation is None:
         return _unusable(request)
-    signup_form = None if request.user.is_authenticated else SignUpForm(request.POST or None)
+    signup_form = None if request.user.is_authenticated else UserCreationForm(request.POST or None)
     if request.method == "POST" and (signup_form is None or signup_form.is_valid()):
         try:
             with transaction.atomic():  # a refused join leaves no account behind
