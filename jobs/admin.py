@@ -35,7 +35,7 @@ class JobAdmin(admin.ModelAdmin):
     def _report(self, request, queryset, transition, moved_words, skipped_reason):
         # Each job goes through the flow's own transition, so a job that moved meanwhile is left alone.
         selected = list(queryset)
-        moved = sum(1 for job in selected if transition(job))
+        moved = sum(1 for job in selected if transition(job, by=request.user))
         message = f"{moved} of {len(selected)} selected jobs {moved_words}."
         if moved < len(selected):
             message += f" The other {len(selected) - moved} {skipped_reason}."

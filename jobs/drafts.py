@@ -95,7 +95,7 @@ def draft_reference_for_owner(*, owner, draft_id) -> DraftReference:
     return draft
 
 
-def job_create_from_draft(*, draft: DraftReference, prompt: str) -> Job:
+def job_create_from_draft(*, draft: DraftReference, team, prompt: str) -> Job:
     """Make the queued job with the draft's stored file as its reference (no copy), and delete the draft.
 
     Both in one transaction, and the draft is deleted only if it is still there and unexpired: a
@@ -103,6 +103,7 @@ def job_create_from_draft(*, draft: DraftReference, prompt: str) -> Job:
     """
     job = Job(
         owner=draft.owner,
+        team=team,
         prompt=prompt,
         reference_track=draft.reference_track.name,
         reference_name=draft.reference_name,

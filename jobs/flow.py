@@ -4,8 +4,8 @@
                  ▲  ▲          │   │          │    │          │
                  │  └──────────┘   └─> failed <────┘──────────┘
                  │  transient error,       │
-                 │  sent again later       │   queued, generating ──> cancelled (the owner)
-                 └──────── retry ──────────┘ (failed or cancelled, by the owner)
+                 │  sent again later       │   queued, generating ──> cancelled (its maker or a team admin)
+                 └──────── retry ──────────┘ (failed or cancelled, by its maker or a team admin)
 
 Every transition is a conditional UPDATE (`WHERE status = <expected>`), so when two workers race
 only one of them moves the job; the loser sees "not moved" and stops. Each transition leaves a
@@ -86,10 +86,11 @@ def step_overran(job_id):
 # --- what people do -----------------------------------------------------------------------------
 
 
-def job_create(*, owner, prompt, reference_track, reference_info):
+def job_create(*, owner, team, prompt, reference_track, reference_info):
     """Store the reference, create the queued job, and send it to a worker once the row is committed."""
     job = Job(
         owner=owner,
+        team=team,
         prompt=prompt,
         reference_name=upload_display_name(reference_track.name),
         reference_format=reference_info.format,
@@ -116,19 +117,19 @@ def job_record(job):
     return job
 
 
-def job_cancel(job):
-    """Stop a job the owner no longer wants. The hosted API cannot stop a generation; we stop polling it."""
-    return move(job.id, from_statuses=Job.CANCELLABLE_STATUSES, to=S.CANCELLED, note="Cancelled by the owner.")
+def job_cancel(job, *, by):
+    """Stop a job nobody wants any more. The hosted API cannot stop a generation; we stop polling it."""
+    return move(job.id, from_statuses=Job.CANCELLABLE_STATUSES, to=S.CANCELLED, note=f"Cancelled by {by.username}.")
 
 
-def job_retry(job):
+def job_retry(job, *, by):
     """Start a new attempt of a failed or cancelled job; the old error stays in the job's events."""
     with transaction.atomic():
         moved = move(
             job.id,
             from_statuses=Job.RETRYABLE_STATUSES,
             to=S.QUEUED,
-            note="Retried by the owner.",
+            note=f"Retried by {by.username}.",
             attempt=F("attempt") + 1,
             submit_tries=0,
             polls=0,
@@ -142,6 +143,27 @@ def job_retry(job):
         if moved:
             transaction.on_commit(lambda: schedule("submit", job.id), robust=True)
     return moved
+
+
+class JobNotDeletable(ExplainedError):
+    pass
+
+
+def job_delete(job: Job) -> None:
+    """Remove a finished job: its row, events and share links, then its reference and song from storage.
+
+    Only a finished job (completed, failed, cancelled): a moving one may be mid-step in a worker, which
+    would store a song for a job that no longer exists. The row goes first, so a file is never missing
+    for a job that is still listed.
+    """
+    deleted, _ = Job.objects.filter(id=job.id, status__in=Job.FINAL_STATUSES).delete()
+    if not deleted:
+        raise JobNotDeletable(
+            "This job is still being made, so it cannot be deleted yet; cancel it or wait until it finishes."
+        )
+    for stored in (job.reference_track, job.song):
+        if stored.name:
+            stored.storage.delete(stored.name)
 
 
 # --- what workers do ----------------------------------------------------------------------------

@@ -4,9 +4,13 @@ from django import forms
 from django.conf import settings
 
 from generation.prompt import PromptRejected, check_prompt
+from jobs import limits
 from jobs.audio import ReferenceRejected, measure_reference
 from jobs.drafts import DraftUnavailable, draft_reference_for_owner
 from jobs.models import Job, ShareLink
+from jobs.selectors import SCOPE_EVERYTHING, SCOPE_MINE, last_used_team_id
+from teams.models import Team
+from teams.selectors import teams_of
 
 
 def measured_reference(reference_track):
@@ -15,6 +19,22 @@ def measured_reference(reference_track):
         return measure_reference(reference_track)
     except ReferenceRejected as rejection:
         raise forms.ValidationError(rejection.message) from None
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    """One of the person's teams, chosen by id (the page's select) or by name (scripts)."""
+
+    default_error_messages = {"invalid_choice": "You are not in a team of that id or name; choose one of your teams."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        lookup = {"pk": int(value)} if value.isdigit() else {"name": value}
+        try:
+            return self.queryset.get(**lookup)
+        except self.queryset.model.DoesNotExist:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
 class PromptField(forms.CharField):
@@ -46,12 +66,23 @@ class JobCreateForm(forms.Form):
     )
 
     draft_reference = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    team = TeamChoiceField(
+        label="Team",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=None,
+        help_text="Everyone in this team can see, play and share the song.",
+    )
 
-    def __init__(self, *args, owner, reusable_reference_job=None, **kwargs):
-        """`owner`: who submits (drafts are theirs only). `reusable_reference_job`: an earlier job of
-        the same owner whose reference may be used again."""
+    def __init__(self, *args, user, reusable_reference_job=None, **kwargs):
+        """`user`: who makes the song (drafts are theirs only); it goes to one of their teams, by default
+        the one they used last. `reusable_reference_job`: an earlier job the person can see whose
+        reference may be used again."""
         super().__init__(*args, **kwargs)
-        self.owner = owner
+        self.user = user
+        self.default_team_id = last_used_team_id(user)
+        self.fields["team"].queryset = teams_of(user)
+        self.fields["team"].initial = self.default_team_id
         self.reusable_reference_job = reusable_reference_job
         if reusable_reference_job is not None:
             self.fields["reuse_reference"] = forms.BooleanField(
@@ -59,6 +90,14 @@ class JobCreateForm(forms.Form):
                 required=False,
                 initial=True,
             )
+
+    def clean_team(self):
+        team = self.cleaned_data.get("team") or self.fields["team"].queryset.filter(id=self.default_team_id).first()
+        if team is None:
+            raise forms.ValidationError(
+                "You are in no team, so the song would have nowhere to go; ask a team admin for an invitation."
+            )
+        return team
 
     def clean_reference_track(self):
         reference_track = self.cleaned_data.get("reference_track")
@@ -73,17 +112,37 @@ class JobCreateForm(forms.Form):
         if not draft_id:
             return None
         try:
-            return draft_reference_for_owner(owner=self.owner, draft_id=draft_id)
+            return draft_reference_for_owner(owner=self.user, draft_id=draft_id)
         except DraftUnavailable as rejection:
             raise forms.ValidationError(rejection.message) from None
 
     def clean(self):
         cleaned = super().clean()
+        try:
+            limits.check_job_rate(self.user)
+        except limits.JobRateLimited as refusal:
+            self.retry_after = refusal.retry_after
+            raise forms.ValidationError(refusal.message, code="rate_limited") from None
         if "reference_track" in self.errors or "draft_reference" in self.errors:
             return cleaned
         if not any(cleaned.get(name) for name in ("reference_track", "draft_reference", "reuse_reference")):
             self.add_error("reference_track", "Choose a reference song (WAV or MP3) to take the style from.")
+            return cleaned
+        if cleaned.get("team"):
+            self._check_team_quota(cleaned["team"], cleaned)
         return cleaned
+
+    def _check_team_quota(self, team, cleaned):
+        if cleaned.get("reference_track"):
+            upload_size = self.reference_info.size
+        elif cleaned.get("draft_reference"):
+            upload_size = cleaned["draft_reference"].reference_size
+        else:
+            upload_size = self.reusable_reference_job.reference_size
+        try:
+            limits.check_team_quota(team, upload_size)
+        except limits.TeamQuotaExceeded as refusal:
+            self.add_error("team", refusal.message)
 
 
 class DraftReferenceForm(forms.Form):
@@ -99,15 +158,26 @@ class DraftReferenceForm(forms.Form):
 class HistoryFilterForm(forms.Form):
     PERIOD_CHOICES = [("", "Any time"), ("today", "Last 24 hours"), ("week", "Last 7 days"), ("month", "Last 30 days")]
 
+    scope = forms.ChoiceField(label="Songs of", required=False)
     q = forms.CharField(label="Search the lyrics", required=False, max_length=200)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Job.Status.choices])
     period = forms.ChoiceField(label="Created", required=False, choices=PERIOD_CHOICES)
+
+    def __init__(self, *args, teams, **kwargs):
+        """`teams`: the person's teams, each a scope of its own between "Mine" and "Everything I can see"."""
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [
+            (SCOPE_EVERYTHING, "Everything I can see"),
+            (SCOPE_MINE, "Mine"),
+            *((str(team.id), f"Team {team.name}") for team in teams),
+        ]
 
     def filters(self):
         """Keyword arguments for selectors.job_history; an invalid value is ignored rather than shown as an error."""
         self.is_valid()
         valid = self.cleaned_data
         return {
+            "scope": valid.get("scope") or SCOPE_EVERYTHING,
             "search": valid.get("q", "").strip(),
             "status": valid.get("status", ""),
             "period": valid.get("period", ""),

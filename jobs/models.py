@@ -43,7 +43,10 @@ class Job(models.Model):
     RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELLED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    # A deleted person's songs stay in their team's library, made by "a former member".
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="jobs")
+    # PROTECT: deleting a team must not drop job rows and leave their files behind in storage.
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="jobs")
     prompt = models.TextField()
 
     reference_track = models.FileField(upload_to=reference_track_key, max_length=255)
@@ -81,6 +84,7 @@ class Job(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="job_owner_created"),
+            models.Index(fields=["team", "-created_at"], name="job_team_created"),
             models.Index(fields=["status", "last_activity_at"], name="job_status_activity"),
         ]
 
@@ -97,6 +101,11 @@ class Job(models.Model):
             if line:
                 return line
         return ""
+
+    @property
+    def maker_name(self):
+        """Who made the song, as the pages say it; a deleted person's songs stay, made by "a former member"."""
+        return self.owner.username if self.owner_id else "a former member"
 
     @property
     def is_moving(self):

@@ -1,11 +1,21 @@
-"""Reads: what the pages show. Writes live in jobs/flow.py (jobs) and jobs/sharing.py (share links)."""
+"""Reads: what the pages and the API show. Writes live in jobs/flow.py (jobs) and jobs/sharing.py (share links).
+
+Who may do what with a job, in one place:
+- its owner and everyone in its team **see** it (page, status, audio, download, share links);
+- its owner and its team's admins **manage** it (cancel, retry, delete, revoke share links);
+- everyone else gets a 404, exactly as for an unknown id, so job ids reveal nothing.
+"""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from jobs.models import Job, ShareLink, hash_share_token
+from teams.selectors import admin_team_ids_of, team_ids_of
 
 HISTORY_PERIODS = {
     "today": timedelta(days=1),
@@ -14,17 +24,56 @@ HISTORY_PERIODS = {
 }
 
 
-def job_for_owner(*, owner, job_id):
-    """The job if `owner` owns it; a 404 otherwise, so other people's job ids reveal nothing."""
-    return get_object_or_404(Job, id=job_id, owner=owner)
+SCOPE_MINE = "mine"
+SCOPE_EVERYTHING = "all"
 
 
-def job_history(*, owner, search="", status="", period=""):
-    """The owner's jobs, newest first, narrowed by lyrics text, status and age.
+def jobs_visible_to(user) -> QuerySet:
+    """Jobs the person made, and every job of the teams they are in."""
+    return Job.objects.filter(Q(owner=user) | Q(team_id__in=team_ids_of(user)))
+
+
+def can_manage(user, job: Job) -> bool:
+    """Whether the person may cancel, retry, delete the job or revoke its links: its owner or a team admin."""
+    return job.owner_id == user.id or admin_team_ids_of(user).filter(team_id=job.team_id).exists()
+
+
+def job_for_viewer(user, job_id) -> Job:
+    """The job if the person may see it; a 404 otherwise."""
+    return get_object_or_404(jobs_visible_to(user).select_related("owner", "team"), id=job_id)
+
+
+def job_for_manager(user, job_id) -> Job:
+    """The job if the person may manage it; a 403 for a teammate who may only see it, a 404 for anyone else."""
+    job = job_for_viewer(user, job_id)
+    if not can_manage(user, job):
+        raise PermissionDenied("Only the person who made this song or a team admin can do that.")
+    return job
+
+
+def last_used_team_id(user) -> int | None:
+    """The team of the person's latest song, if they are still in it; else their first team."""
+    mine_in_my_teams = Job.objects.filter(owner=user, team_id__in=team_ids_of(user)).order_by("-created_at")
+    return mine_in_my_teams.values_list("team_id", flat=True).first() or (
+        team_ids_of(user).order_by("team__name").values_list("team_id", flat=True).first()
+    )
+
+
+def jobs_in_scope(user, scope: str) -> QuerySet:
+    """The jobs of a history scope: SCOPE_MINE, a team id (of the person's teams), or everything they can see."""
+    if scope == SCOPE_MINE:
+        return Job.objects.filter(owner=user)
+    if scope.isdigit():
+        return Job.objects.filter(team_id__in=team_ids_of(user).filter(team_id=int(scope)))
+    return jobs_visible_to(user)
+
+
+def job_history(*, user, scope=SCOPE_EVERYTHING, search="", status="", period=""):
+    """The jobs in the scope, newest first, narrowed by lyrics text, status and age, with who made each.
 
     The waveform peaks are left out: the history never draws them, and they are the largest column.
     """
-    jobs = Job.objects.filter(owner=owner).defer("song_peaks")
+    jobs = jobs_in_scope(user, scope).select_related("owner").defer("song_peaks", *_owner_columns_not_shown())
     if search:
         jobs = jobs.filter(prompt__icontains=search)
     if status:
@@ -32,6 +81,16 @@ def job_history(*, owner, search="", status="", period=""):
     if period in HISTORY_PERIODS:
         jobs = jobs.filter(created_at__gte=timezone.now() - HISTORY_PERIODS[period])
     return jobs.order_by("-created_at", "-id")
+
+
+def _owner_columns_not_shown() -> list[str]:
+    """Every column of the maker's account but the username: a page of jobs is read (and counted) in one
+    query over every row in view, so each column left out makes it faster."""
+    return [
+        f"owner__{field.name}"
+        for field in get_user_model()._meta.concrete_fields
+        if field.name not in ("id", "username")
+    ]
 
 
 def queue_position(job):

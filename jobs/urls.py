@@ -13,6 +13,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/status/", views.status, name="status"),
     path("jobs/<uuid:job_id>/cancel/", views.cancel, name="cancel"),
     path("jobs/<uuid:job_id>/retry/", views.retry, name="retry"),
+    path("jobs/<uuid:job_id>/delete/", views.delete, name="delete"),
     path("jobs/<uuid:job_id>/reference/", views.reference_audio, name="reference_audio"),
     path("jobs/<uuid:job_id>/song/", views.song_audio, name="song_audio"),
     path("jobs/<uuid:job_id>/song/download/", views.song_download, name="song_download"),

@@ -1,7 +1,9 @@
 """Pages: check who asks, validate, call a service (jobs/flow.py, jobs/sharing.py) or a selector, render.
 
-Every job view looks the job up through `selectors.job_for_owner`, so another person's job id
-answers 404 exactly like an unknown one. Share views need no login: the token is the permission.
+Every job view looks the job up through `selectors.job_for_viewer` (see, play, share) or
+`selectors.job_for_manager` (cancel, retry, delete, revoke), which hold the access rules: a job of a
+team the person is not in answers 404 exactly like an unknown one. Share views need no login: the
+token is the permission.
 """
 
 import functools
@@ -14,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +29,9 @@ from jobs.files import reference_name_from_generator_token
 from jobs.forms import DraftReferenceForm, HistoryFilterForm, JobCreateForm, ShareLinkCreateForm
 from jobs.models import DraftReference
 from musicgen.file_responses import stored_file_response
+from musicgen.pagination import OneQueryPaginator
 from musicgen.ratelimit import PerClientLimit
+from teams import selectors as team_selectors
 
 HISTORY_PAGE_SIZE = 25
 SHARE_REQUESTS_PER_MINUTE = 60
@@ -58,9 +61,9 @@ def redirect_page(request, url):
 @login_required
 @require_GET
 def history(request):
-    filter_form = HistoryFilterForm(request.GET)
-    jobs = selectors.job_history(owner=request.user, **filter_form.filters())
-    page = Paginator(jobs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_form = HistoryFilterForm(request.GET, teams=team_selectors.teams_of(request.user))
+    jobs = selectors.job_history(user=request.user, **filter_form.filters())
+    page = OneQueryPaginator(jobs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     is_filtered = any(request.GET.get(name) for name in filter_form.fields)
     return render(request, "jobs/history.html", {"page": page, "filter_form": filter_form, "is_filtered": is_filtered})
 
@@ -75,16 +78,18 @@ def job_new(request):
     earlier_job = _earlier_job(request.user, earlier_job_id)
     if request.method != "POST":
         initial = {"prompt": earlier_job.prompt} if earlier_job else {}
-        form = JobCreateForm(initial=initial, owner=request.user, reusable_reference_job=earlier_job)
+        form = JobCreateForm(initial=initial, user=request.user, reusable_reference_job=earlier_job)
         return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
 
-    form = JobCreateForm(request.POST, request.FILES, owner=request.user, reusable_reference_job=earlier_job)
+    form = JobCreateForm(request.POST, request.FILES, user=request.user, reusable_reference_job=earlier_job)
     if not form.is_valid():
         return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
     draft = form.cleaned_data["draft_reference"]
     if draft and not form.cleaned_data["reference_track"]:
         try:
-            job = drafts.job_create_from_draft(draft=draft, prompt=form.cleaned_data["prompt"])
+            job = drafts.job_create_from_draft(
+                draft=draft, team=form.cleaned_data["team"], prompt=form.cleaned_data["prompt"]
+            )
         except drafts.DraftUnavailable as rejection:
             form.add_error("draft_reference", rejection.message)
             return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
@@ -100,6 +105,7 @@ def job_new(request):
     with reference_track:
         job = flow.job_create(
             owner=request.user,
+            team=form.cleaned_data["team"],
             prompt=form.cleaned_data["prompt"],
             reference_track=reference_track,
             reference_info=reference_info,
@@ -123,7 +129,7 @@ def _earlier_job(owner, job_id):
     if not job_id:
         return None
     try:
-        return selectors.job_for_owner(owner=owner, job_id=job_id)
+        return selectors.job_for_viewer(owner, job_id)
     except (Http404, ValidationError):  # someone else's, unknown, or not a job id at all
         return None
 
@@ -168,9 +174,10 @@ def draft_analysis(request, draft_id):
 # --- one job ------------------------------------------------------------------------------------
 
 
-def _job_page_context(job, **extra):
+def _job_page_context(request, job, **extra):
     return {
         "job": job,
+        "can_manage": selectors.can_manage(request.user, job),
         "queue_position": selectors.queue_position(job),
         "events": job.events.all(),
         "share_links": selectors.share_links_of(job),
@@ -182,22 +189,27 @@ def _job_page_context(job, **extra):
 @login_required
 @require_GET
 def detail(request, job_id):
-    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
-    return render(request, "jobs/detail.html", _job_page_context(job))
+    job = selectors.job_for_viewer(request.user, job_id)
+    return render(request, "jobs/detail.html", _job_page_context(request, job))
 
 
 @login_required
 @require_GET
 def status(request, job_id):
     """The polled status fragment. When a polled job has just finished, the whole job body is swapped in."""
-    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    job = selectors.job_for_viewer(request.user, job_id)
     if is_htmx(request) and job.is_final:
-        response = render(request, "jobs/_job_body.html", _job_page_context(job))
+        response = render(request, "jobs/_job_body.html", _job_page_context(request, job))
         response["HX-Retarget"] = "#job-body"
         response["HX-Reswap"] = "outerHTML"
         response["HX-Trigger"] = json.dumps({"job-finished": {"status": job.status, "title": job.first_line}})
         return response
-    return render(request, "jobs/_job_status.html", {"job": job, "queue_position": selectors.queue_position(job)})
+    context = {
+        "job": job,
+        "queue_position": selectors.queue_position(job),
+        "can_manage": selectors.can_manage(request.user, job),
+    }
+    return render(request, "jobs/_job_status.html", context)
 
 
 @login_required
@@ -213,19 +225,34 @@ def retry(request, job_id):
 
 
 def _act_on_job(request, job_id, action, done):
-    """Run a flow action on the person's job; if the job had moved on meanwhile, say where it is now."""
-    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
-    if not action(job):
+    """Run a flow action on a job the person manages; if the job had moved on meanwhile, say where it is now."""
+    job = selectors.job_for_manager(request.user, job_id)
+    if not action(job, by=request.user):
         job.refresh_from_db()
         messages.error(request, f"This job could not be {done}: it is {job.get_status_display().lower()} now.")
     return redirect(job)
+
+
+@login_required
+def delete(request, job_id):
+    """Ask first (GET), then delete the job with its files and share links (POST)."""
+    job = selectors.job_for_manager(request.user, job_id)
+    if request.method != "POST":
+        return render(request, "jobs/delete.html", {"job": job})
+    try:
+        flow.job_delete(job)
+    except flow.JobNotDeletable as refusal:
+        messages.error(request, refusal.message)
+        return redirect(job)
+    messages.success(request, f"“{job.first_line or 'Untitled'}” was deleted with its reference, song and share links.")
+    return redirect("jobs:history")
 
 
 @never_stored
 @login_required
 @require_GET
 def reference_audio(request, job_id):
-    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    job = selectors.job_for_viewer(request.user, job_id)
     return stored_file_response(request, job.reference_track.name, download_name=job.reference_name)
 
 
@@ -233,14 +260,14 @@ def reference_audio(request, job_id):
 @login_required
 @require_GET
 def song_audio(request, job_id):
-    return song_response(request, selectors.job_for_owner(owner=request.user, job_id=job_id))
+    return song_response(request, selectors.job_for_viewer(request.user, job_id))
 
 
 @never_stored
 @login_required
 @require_GET
 def song_download(request, job_id):
-    return song_response(request, selectors.job_for_owner(owner=request.user, job_id=job_id), as_attachment=True)
+    return song_response(request, selectors.job_for_viewer(request.user, job_id), as_attachment=True)
 
 
 def song_response(request, job, *, as_attachment=False):
@@ -264,7 +291,7 @@ def song_download_name(job):
 @require_POST
 def share_create(request, job_id):
     """Make a link and show its URL once; the database keeps only the token's hash."""
-    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    job = selectors.job_for_viewer(request.user, job_id)
     form = ShareLinkCreateForm(request.POST)
     if not form.is_valid():
         return _share_refused(request, job, "Choose how long the link should work: 1 day, 7 days, 30 days or never.")
@@ -274,7 +301,7 @@ def share_create(request, job_id):
         return _share_refused(request, job, rejection.message)
     new_share_url = request.build_absolute_uri(reverse("jobs:shared_song", args=[token]))
     template = "jobs/_share.html" if is_htmx(request) else "jobs/detail.html"
-    return render(request, template, _job_page_context(job, new_share_url=new_share_url))
+    return render(request, template, _job_page_context(request, job, new_share_url=new_share_url))
 
 
 def _share_refused(request, job, reason):
@@ -285,11 +312,11 @@ def _share_refused(request, job, reason):
 @login_required
 @require_POST
 def share_revoke(request, job_id, link_id):
-    job = selectors.job_for_owner(owner=request.user, job_id=job_id)
+    job = selectors.job_for_manager(request.user, job_id)
     if not sharing.share_link_revoke(job=job, link_id=link_id):
         raise Http404("This share link does not exist any more.")
     if is_htmx(request):
-        return render(request, "jobs/_share.html", _job_page_context(job))
+        return render(request, "jobs/_share.html", _job_page_context(request, job))
     messages.success(request, "The link was revoked: it no longer opens the song.")
     return redirect(job)
 

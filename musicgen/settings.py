@@ -121,7 +121,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "teams",
     "jobs",
+    "api",
     "localgen",
 ]
 
@@ -320,6 +325,10 @@ MUSICGEN_DRAFT_REFERENCE_HOURS = envint("MUSICGEN_DRAFT_REFERENCE_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200  # our forms have a handful; the admin's bulk actions up to a page of rows
 DATA_UPLOAD_MAX_NUMBER_FILES = 1  # every form takes one reference
+# New songs one person may start in an hour (page and API alike; 0: no limit), and the storage one
+# team's references and songs may take (0: unlimited).
+MUSICGEN_JOBS_PER_HOUR = envint("MUSICGEN_JOBS_PER_HOUR", 30)
+MUSICGEN_TEAM_STORAGE_QUOTA_MB = envint("MUSICGEN_TEAM_STORAGE_QUOTA_MB", 0)
 # Not a limit: an upload up to this size is held in memory, a larger one goes to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = [
@@ -347,6 +356,28 @@ MUSICGEN_DOWNLOAD_DEADLINE_SECONDS = envint("MUSICGEN_DOWNLOAD_DEADLINE_SECONDS"
 
 # --- share links ---
 MUSICGEN_SHARE_DEFAULT_DAYS = 30
+
+# --- the JSON API (api/): personal tokens first, so a missing or bad token answers 401 ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the docs page's "Try it out"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "musicgen API",
+    "DESCRIPTION": "Start songs from a reference track and lyrics, follow them, download and share them. "
+    "Send a personal API token as `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from our own static files, never a CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # --- the local generation service (localgen/) ---
 LOCALGEN_REFERENCE_MAX_MB = envint("LOCALGEN_REFERENCE_MAX_MB", 50)

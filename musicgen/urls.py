@@ -10,5 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("localgen.urls")),
+    path("", include("api.urls")),
+    path("", include("teams.urls")),
     path("", include("jobs.urls")),
 ]

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from musicgen.health import CheckFailed, check_broker
+from teams.services import team_add
 from tests.factories import UserFactory
 from tests.file_server import FileServer
 
@@ -101,12 +102,24 @@ def file_server():
 
 @pytest.fixture
 def owner(db):
+    """Owns the jobs of a test; their personal team "owner" is the jobs' team."""
     return UserFactory(username="owner")
 
 
 @pytest.fixture
-def teammate(db):
-    return UserFactory(username="teammate")
+def teammate(owner):
+    """A member (not an admin) of the owner's team: sees the team's jobs, manages none of them."""
+    user = UserFactory(username="teammate")
+    team_add(team_name=owner.username, user=user)
+    return user
+
+
+@pytest.fixture
+def team_admin(owner):
+    """An admin of the owner's team: manages the team's jobs as their owner does."""
+    user = UserFactory(username="team_admin")
+    team_add(team_name=owner.username, user=user, admin=True)
+    return user
 
 
 @pytest.fixture

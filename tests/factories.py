@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from jobs.models import DraftReference, Job
+from teams.models import Team
 from tests.audio_samples import tone_wav
 
 
@@ -19,11 +20,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery")
 
 
+def personal_team_of(user):
+    """The team made with the account (every account gets one): the first one the person joined."""
+    return Team.objects.filter(memberships__user=user).order_by("memberships__id").first()
+
+
 class JobFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Job
 
     owner = factory.SubFactory(UserFactory)
+    team = factory.LazyAttribute(lambda job: personal_team_of(job.owner))
     prompt = "First line of the song\nSecond line"
     reference_track = factory.LazyFunction(lambda: ContentFile(tone_wav(16.0), name="reference.wav"))
     reference_name = "my reference.wav"

@@ -25,6 +25,7 @@ from jobs.models import Job
 from localgen import flow as localgen_flow
 from localgen.keys import generation_key_create
 from localgen.models import Generation
+from teams.selectors import teams_of
 from tests.audio_samples import tone_wav
 from tests.conftest import _start_worker, _wait_until_ready, _worker_env
 from tests.factories import JobFactory, UserFactory
@@ -120,7 +121,11 @@ def rig(live_server, settings):
 def create_job(owner):
     reference = ContentFile(tone_wav(16.0), name="reference.wav")
     return flow.job_create(
-        owner=owner, prompt=LYRICS, reference_track=reference, reference_info=audio.measure_reference(reference)
+        owner=owner,
+        team=teams_of(owner).get(),  # the personal team every account gets
+        prompt=LYRICS,
+        reference_track=reference,
+        reference_info=audio.measure_reference(reference),
     )
 
 

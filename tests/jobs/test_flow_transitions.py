@@ -42,14 +42,14 @@ def test_every_transition_is_recorded_with_its_note(db):
 def test_owner_can_cancel_a_queued_job(db):
     job = JobFactory()
 
-    assert flow.job_cancel(job)
+    assert flow.job_cancel(job, by=job.owner)
     assert Job.objects.get(id=job.id).status == S.CANCELLED
 
 
 def test_a_completed_job_cannot_be_cancelled(db):
     job = set_state(JobFactory(), S.COMPLETED)
 
-    assert not flow.job_cancel(job)
+    assert not flow.job_cancel(job, by=job.owner)
     assert Job.objects.get(id=job.id).status == S.COMPLETED
 
 
@@ -58,7 +58,7 @@ def test_retry_queues_a_new_attempt_and_keeps_the_old_error_in_the_events(db, st
     flow.fail(job.id, "The generator could not make this song: boom", from_statuses=(S.QUEUED,))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert flow.job_retry(job)
+        assert flow.job_retry(job, by=job.owner)
 
     job.refresh_from_db()
     assert (job.status, job.attempt, job.error, job.generation_id) == (S.QUEUED, 2, "", "")
@@ -69,7 +69,7 @@ def test_retry_queues_a_new_attempt_and_keeps_the_old_error_in_the_events(db, st
 def test_a_job_that_is_moving_cannot_be_retried(db):
     job = set_state(JobFactory(), S.GENERATING)
 
-    assert not flow.job_retry(job)
+    assert not flow.job_retry(job, by=job.owner)
 
 
 def test_reconciler_sends_a_stale_queued_job_to_submit_again(db, step_queue):

@@ -256,7 +256,7 @@ def test_a_song_over_the_size_limit_is_not_kept(upstream, settings, generating_j
 
 
 def test_cancelled_job_is_not_polled_again(upstream, generating_job):
-    assert flow.job_cancel(generating_job)
+    assert flow.job_cancel(generating_job, by=generating_job.owner)
 
     flow.poll_step(generating_job.id, 0)
 

@@ -7,8 +7,6 @@ from django.test import Client
 from tests.factories import JobFactory
 from tests.web.job_data import make_completed
 
-OTHER_PEOPLE = ["teammate", "outsider"]
-
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits(settings):
@@ -34,10 +32,21 @@ def owner_client(owner):
     return logged_in(owner)
 
 
-@pytest.fixture(params=OTHER_PEOPLE)
-def other_person_client(request):
-    """A client logged in as someone who is not the owner: every owner-only view answers 404."""
-    return logged_in(request.getfixturevalue(request.param))
+@pytest.fixture
+def outsider_client(outsider):
+    """Someone in none of the job's teams: every view of the job answers 404."""
+    return logged_in(outsider)
+
+
+@pytest.fixture
+def teammate_client(teammate):
+    """A member of the owner's team: sees, plays and shares the team's jobs; manages none."""
+    return logged_in(teammate)
+
+
+@pytest.fixture
+def team_admin_client(team_admin):
+    return logged_in(team_admin)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 from jobs.audio import waveform_peaks
 from jobs.models import Job
 from tests.audio_samples import tone_mp3
-from tests.factories import JobFactory
+from tests.factories import JobFactory, personal_team_of
 
 
 def make_completed(job, *, seconds=3.0, song_path=None):
@@ -38,6 +38,7 @@ def create_many_jobs(owner, count, *, prompt="Song {n}", completed_every=2, **fi
     Rows only (bulk insert): the stored files they name do not exist, which pages that list jobs never read.
     """
     now = timezone.now()
+    fields.setdefault("team", personal_team_of(owner))
     completed = dict(status=Job.Status.COMPLETED, song="songs/x.mp3", song_duration=61.0)
     return Job.objects.bulk_create(
         [

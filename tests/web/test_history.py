@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import JobFactory
+from teams.models import Team
+from teams.services import team_add
+from tests.factories import JobFactory, UserFactory
 from tests.web.job_data import create_many_jobs, make_completed
 
 HISTORY = reverse("jobs:history")
@@ -27,10 +29,48 @@ def test_jobs_list_is_also_at_slash_jobs(owner_client, queued_job):
     assert queued_job.first_line in owner_client.get(reverse("jobs:history_list")).content.decode()
 
 
-def test_history_shows_only_the_persons_own_jobs(owner_client, other_person_client, owner):
-    JobFactory(owner=owner, prompt="Mine alone")
-    assert "Mine alone" in owner_client.get(HISTORY).content.decode()
-    assert "Mine alone" not in other_person_client.get(HISTORY).content.decode()
+def test_history_shows_the_teams_jobs_with_who_made_them_and_hides_other_teams(
+    owner_client, teammate_client, outsider_client, owner
+):
+    JobFactory(owner=owner, prompt="Our song")
+    assert "Our song" in owner_client.get(HISTORY).content.decode()
+    teammate_page = teammate_client.get(HISTORY).content.decode()
+    assert "Our song" in teammate_page
+    assert "<td>owner</td>" in teammate_page
+    assert "Our song" not in outsider_client.get(HISTORY).content.decode()
+
+
+def test_mine_scope_shows_only_the_persons_own_jobs(teammate_client, teammate, owner):
+    JobFactory(owner=owner, prompt="Song by the owner")
+    JobFactory(owner=teammate, prompt="Song by the teammate")
+    page = teammate_client.get(HISTORY, {"scope": "mine"}).content.decode()
+    assert "Song by the teammate" in page
+    assert "Song by the owner" not in page
+
+
+def test_team_scope_shows_only_that_teams_jobs(teammate_client, teammate, owner):
+    owners_team = Team.objects.get(name="owner")
+    JobFactory(owner=owner, prompt="In the shared team")
+    JobFactory(owner=teammate, prompt="In the personal team")  # the teammate's own team, their first
+    page = teammate_client.get(HISTORY, {"scope": owners_team.id}).content.decode()
+    assert "In the shared team" in page
+    assert "In the personal team" not in page
+    assert "Team owner" in page and "Everything I can see" in page
+
+
+def test_a_team_the_person_is_not_in_shows_nothing(outsider_client, owner):
+    JobFactory(owner=owner, prompt="Private to the team")
+    page = outsider_client.get(HISTORY, {"scope": Team.objects.get(name="owner").id}).content.decode()
+    assert "Private to the team" not in page
+
+
+def test_a_deleted_persons_songs_stay_in_the_team_made_by_a_former_member(teammate_client, teammate):
+    leaver = UserFactory(username="leaver")
+    team_add(team_name="owner", user=leaver)
+    JobFactory(owner=leaver, team=Team.objects.get(name="owner"), prompt="Left behind")
+    leaver.delete()
+    page = teammate_client.get(HISTORY).content.decode()
+    assert "Left behind" in page and "a former member" in page
 
 
 def test_history_lists_newest_first_with_status_reference_and_length(owner_client, owner):
@@ -94,7 +134,7 @@ def test_history_pages_by_25_and_keeps_the_filters_in_page_links(owner_client, o
 
 def test_history_queries_do_not_grow_with_the_number_of_jobs(owner_client, owner, django_assert_max_num_queries):
     create_many_jobs(owner, 200)
-    with django_assert_max_num_queries(4):  # session, user, count, one page of jobs
+    with django_assert_max_num_queries(4):  # session, user, the person's teams, one page of jobs with the count
         response = owner_client.get(HISTORY, {"page": 3})
     assert response.status_code == 200
     assert "Page 3 of 8" in response.content.decode()

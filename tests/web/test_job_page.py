@@ -13,23 +13,45 @@ def url(name, job):
     return reverse(f"jobs:{name}", args=[job.id])
 
 
-OWNER_ONLY_GETS = ["detail", "status", "reference_audio"]
+TEAM_GETS = ["detail", "status", "reference_audio"]
 SONG_GETS = ["song_audio", "song_download"]
 
 
-@pytest.mark.parametrize("view", OWNER_ONLY_GETS)
+@pytest.mark.parametrize("view", TEAM_GETS)
 def test_owner_opens_the_job_views(owner_client, queued_job, view):
     assert owner_client.get(url(view, queued_job)).status_code == 200
 
 
-@pytest.mark.parametrize("view", OWNER_ONLY_GETS + SONG_GETS)
-def test_other_people_get_404_for_someone_elses_job(other_person_client, completed_job, view):
-    assert other_person_client.get(url(view, completed_job)).status_code == 404
+@pytest.mark.parametrize("view", TEAM_GETS + SONG_GETS)
+def test_teammates_open_the_job_views_and_the_song(teammate_client, completed_job, view):
+    assert teammate_client.get(url(view, completed_job)).status_code == 200
 
 
-@pytest.mark.parametrize("view", ["cancel", "retry", "share_create"])
-def test_other_people_cannot_act_on_someone_elses_job(other_person_client, completed_job, view):
-    assert other_person_client.post(url(view, completed_job)).status_code == 404
+@pytest.mark.parametrize("view", TEAM_GETS + SONG_GETS)
+def test_outsiders_get_404_for_another_teams_job(outsider_client, completed_job, view):
+    assert outsider_client.get(url(view, completed_job)).status_code == 404
+
+
+@pytest.mark.parametrize("view", ["cancel", "retry", "share_create", "delete"])
+def test_outsiders_cannot_act_on_another_teams_job(outsider_client, completed_job, view):
+    assert outsider_client.post(url(view, completed_job)).status_code == 404
+
+
+@pytest.mark.parametrize("view", ["cancel", "retry", "delete"])
+def test_teammates_who_are_not_admins_cannot_manage_the_owners_job(teammate_client, owner, view):
+    job = JobFactory(owner=owner, status=Job.Status.FAILED if view != "cancel" else Job.Status.QUEUED)
+    assert teammate_client.post(url(view, job)).status_code == 403
+    assert Job.objects.get(id=job.id).status == job.status
+
+
+def test_teammates_see_no_cancel_button_on_the_owners_job(teammate_client, owner_client, queued_job):
+    assert url("cancel", queued_job) not in teammate_client.get(url("detail", queued_job)).content.decode()
+    assert url("cancel", queued_job) in owner_client.get(url("detail", queued_job)).content.decode()
+
+
+def test_a_team_admin_cancels_a_teammates_job(team_admin_client, queued_job):
+    team_admin_client.post(url("cancel", queued_job))
+    assert Job.objects.get(id=queued_job.id).status == Job.Status.CANCELLED
 
 
 @pytest.mark.django_db
@@ -189,3 +211,8 @@ def test_reference_is_served_to_its_owner_with_ranges(owner_client, queued_job):
     response = owner_client.get(url("reference_audio", queued_job), headers={"Range": "bytes=0-43"})
     assert response.status_code == 206
     assert b"".join(response.streaming_content)[:4] == b"RIFF"
+
+
+def test_the_cancel_step_names_who_cancelled(team_admin_client, queued_job):
+    team_admin_client.post(url("cancel", queued_job))
+    assert queued_job.events.get(to_status="cancelled").note == "Cancelled by team_admin."

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jobs.models import Job
+from teams.models import Team
 from tests.audio_samples import SHORT_SUNG_CLIP, tone_wav
 from tests.factories import JobFactory
 
@@ -121,10 +122,75 @@ def test_reusing_the_earlier_reference_creates_a_job_with_a_copy_of_it(owner_cli
     assert job.reference_track.read() == earlier.reference_track.read()
 
 
-def test_other_peoples_job_cannot_be_used_as_a_starting_point(other_person_client, queued_job):
-    page = other_person_client.get(NEW, {"from": queued_job.id}).content.decode()
+def test_another_teams_job_cannot_be_used_as_a_starting_point(outsider_client, queued_job):
+    page = outsider_client.get(NEW, {"from": queued_job.id}).content.decode()
     assert queued_job.prompt not in page
     reuse = {"reuse_reference_of": queued_job.id, "reuse_reference": "on"}
-    response = other_person_client.post(NEW, {"prompt": "Mine", **reuse})
+    response = outsider_client.post(NEW, {"prompt": "Mine", **reuse})
     assert "Choose a reference song" in response.content.decode()
     assert Job.objects.count() == 1
+
+
+def test_a_teammate_starts_a_new_song_from_the_owners_job_reference_included(teammate_client, teammate, queued_job):
+    assert queued_job.prompt.splitlines()[0] in teammate_client.get(NEW, {"from": queued_job.id}).content.decode()
+    reuse = {"reuse_reference_of": queued_job.id, "reuse_reference": "on", "team": queued_job.team_id}
+    teammate_client.post(NEW, {"prompt": "Our new verse", **reuse})
+    job = Job.objects.get(owner=teammate)
+    assert job.reference_track.read() == queued_job.reference_track.read()
+    assert job.team_id == queued_job.team_id
+
+
+def test_new_song_goes_to_the_chosen_team(teammate_client, teammate, owner):
+    shared = Team.objects.get(name="owner")
+    teammate_client.post(NEW, {"prompt": LYRICS, "reference_track": wav_upload(16.0), "team": shared.id})
+    assert Job.objects.get(owner=teammate).team == shared
+
+
+def test_a_team_the_person_is_not_in_is_refused(outsider_client, outsider, owner):
+    response = outsider_client.post(
+        NEW, {"prompt": LYRICS, "reference_track": wav_upload(16.0), "team": Team.objects.get(name="owner").id}
+    )
+    assert "You are not in a team of that id or name" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_the_team_defaults_to_the_one_of_the_persons_latest_song(teammate_client, teammate):
+    shared = Team.objects.get(name="owner")
+    JobFactory(owner=teammate, team=shared)
+    page = teammate_client.get(NEW).content.decode()
+    assert f'<option value="{shared.id}" selected>' in page
+
+
+def test_analyze_reports_what_the_server_measured(owner_client):
+    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "16.0 s" in page and "WAV" in page and "22050 Hz" in page and "mono" in page
+
+
+def test_analyze_shows_tempo_and_key_when_the_generator_hears_them(owner_client, generator_analysis):
+    generator_analysis["value"] = {"duration": 16.0, "tempo": 92.4, "key": "B minor", "vocals_found": False}
+    page = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)}).content.decode()
+    assert "92 BPM" in page and "B minor" in page and "no singing voice" in page
+
+
+def test_analyze_still_reports_the_measurement_when_the_generator_fails(owner_client, generator_analysis):
+    generator_analysis["value"] = upstream.Unavailable("The generator could not be reached.")
+    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "16.0 s" in page and "BPM" not in page
+
+
+def test_analyze_says_why_a_file_is_rejected_and_stores_nothing(owner_client):
+    before = stored_references()
+    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(10.0)})
+    assert response.status_code == 422
+    assert "This file is 10.0 s long; the reference must be longer than 15 s." in response.content.decode()
+    assert stored_references() == before
+
+
+@pytest.mark.django_db
+def test_analyze_needs_a_login_and_a_post(client, owner_client):
+    assert client.post(ANALYZE).status_code == 302
+    assert owner_client.get(ANALYZE).status_code == 405

@@ -8,6 +8,7 @@ from django.utils import timezone
 from jobs import sharing, views
 from jobs.models import ShareLink, hash_share_token
 from tests.factories import JobFactory
+from tests.web.conftest import logged_in
 
 SHARE_URL = re.compile(r'value="(http://testserver/s/([A-Za-z0-9_-]+)/)"')
 
@@ -111,11 +112,19 @@ def test_owner_revokes_a_link_and_it_stops_working(owner_client, completed_job, 
     assert client.get(reverse("jobs:shared_song_audio", args=[token])).status_code == 404
 
 
-def test_other_people_cannot_revoke_a_link(other_person_client, completed_job, owner):
+@pytest.mark.parametrize("person, status", [("outsider", 404), ("teammate", 403)])
+def test_only_the_owner_or_a_team_admin_can_revoke_a_link(completed_job, owner, person, status, request):
     link, _ = sharing.share_link_create(job=completed_job, created_by=owner)
-    response = other_person_client.post(reverse("jobs:share_revoke", args=[completed_job.id, link.id]))
-    assert response.status_code == 404
+    client = logged_in(request.getfixturevalue(person))
+    response = client.post(reverse("jobs:share_revoke", args=[completed_job.id, link.id]))
+    assert response.status_code == status
     assert ShareLink.objects.filter(id=link.id).exists()
+
+
+def test_a_teammate_shares_the_teams_song(teammate_client, completed_job):
+    response = teammate_client.post(reverse("jobs:share_create", args=[completed_job.id]), {"expiry": "7"})
+    assert response.status_code == 200
+    assert ShareLink.objects.filter(job=completed_job).count() == 1
 
 
 def test_a_link_cannot_be_revoked_through_another_of_the_owners_jobs(owner_client, completed_job, owner):

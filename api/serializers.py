@@ -1,0 +1,87 @@
+"""What the API answers: jobs with their steps and URLs, share links, teams. Reads only; writes go through forms."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from jobs.models import Job, JobEvent, ShareLink
+from teams.models import Membership
+
+
+class StepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = JobEvent
+        fields = ["at", "attempt", "from_status", "to_status", "note"]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    status_words = serializers.CharField(source="get_status_display", help_text="The status in words.")
+    made_by = serializers.CharField(source="maker_name", help_text='A username, or "a former member".')
+    team_name = serializers.CharField(source="team.name")
+    title = serializers.CharField(source="first_line", help_text="The first sung line.")
+    steps = StepSerializer(source="events", many=True, read_only=True)
+    page_url = serializers.SerializerMethodField(help_text="The job's page in the app.")
+    audio_url = serializers.SerializerMethodField(help_text="The song, to play (HTTP Range); null until completed.")
+    download_url = serializers.SerializerMethodField(help_text="The song as an attachment; null until completed.")
+
+    class Meta:
+        model = Job
+        fields = [
+            "id", "status", "status_words", "error", "title", "prompt", "team", "team_name", "made_by",
+            "reference_name", "reference_duration", "song_duration", "attempt",
+            "created_at", "status_changed_at", "completed_at", "steps", "page_url", "audio_url", "download_url",
+        ]  # fmt: skip
+
+    def _absolute(self, url):
+        return self.context["request"].build_absolute_uri(url)
+
+    def get_page_url(self, job) -> str:
+        return self._absolute(job.get_absolute_url())
+
+    def get_audio_url(self, job) -> str | None:
+        return self._absolute(reverse("api:job_song", args=[job.id])) if job.song else None
+
+    def get_download_url(self, job) -> str | None:
+        return self._absolute(reverse("api:job_song_download", args=[job.id])) if job.song else None
+
+
+class JobCreateRequestSerializer(serializers.Serializer):
+    """Documents the multipart request; the checks themselves are the new-song form's (jobs.forms.JobCreateForm)."""
+
+    reference_track = serializers.FileField(help_text="WAV or MP3 with vocals, longer than the minimum length.")
+    prompt = serializers.CharField(help_text="The lyrics: one sung line per line; a blank line is a pause.")
+    team = serializers.CharField(required=False, help_text="A team's id or name; by default the last one you used.")
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ShareLinkCreateRequestSerializer(serializers.Serializer):
+    expiry = serializers.ChoiceField(
+        choices=ShareLink.Expiry.choices, required=False, default=ShareLink.Expiry.THIRTY_DAYS
+    )
+
+
+class ShareLinkSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The public /s/ link; shown only in this answer.")
+
+    class Meta:
+        model = ShareLink
+        fields = ["id", "url", "token_hint", "created_at", "expires_at"]
+
+    def get_url(self, link) -> str | None:
+        token = self.context.get("token")
+        return self.context["request"].build_absolute_uri(reverse("jobs:shared_song", args=[token])) if token else None
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="team.id")
+    name = serializers.CharField(source="team.name")
+
+    class Meta:
+        model = Membership
+        fields = ["id", "name", "role"]

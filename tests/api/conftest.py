@@ -1,0 +1,31 @@
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from api.tokens import api_token_create
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+def token_client(user, name="script"):
+    """A client that sends a fresh personal API token of `user` with every request, and no session."""
+    _, token = api_token_create(user=user, name=name)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+@pytest.fixture
+def owner_api(owner):
+    return token_client(owner)
+
+
+@pytest.fixture
+def teammate_api(teammate):
+    return token_client(teammate)
+
+
+@pytest.fixture
+def outsider_api(outsider):
+    return token_client(outsider)
