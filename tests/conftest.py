@@ -17,6 +17,7 @@ import botocore.exceptions
 import kombu
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from musicgen.health import CheckFailed, check_broker
@@ -98,6 +99,18 @@ def file_server():
     server = FileServer()
     yield server
     server.close()
+
+
+def forget_this_runs_cache():
+    """Rate limits count per client address in the cache; a test that counts starts at zero.
+
+    Only this run's keys are deleted: cache.clear() would empty the Redis db that every other test
+    run on the machine shares, and reset their counters in the middle of their tests.
+    """
+    redis = cache._cache.get_client(write=True)
+    keys = list(redis.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        redis.delete(*keys)
 
 
 @pytest.fixture

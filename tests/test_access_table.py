@@ -10,7 +10,6 @@ outsider's). Tokens are sent without a session, so pages treat them as anonymous
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -18,7 +17,9 @@ from api.tokens import api_token_create
 from jobs import sharing
 from teams.models import Team
 from teams.services import invitation_create, team_add
-from tests.factories import JobFactory, UserFactory
+from tests.conftest import forget_this_runs_cache
+from tests.factories import DraftReferenceFactory, JobFactory, UserFactory
+from tests.file_server import closed_port
 from tests.web.job_data import make_completed
 
 ROLES = ["owner", "teammate", "team_admin", "outsider", "anonymous", "token", "revoked_token", "others_token"]
@@ -43,6 +44,7 @@ TABLE = {
     "admin:index": ("get", None, None, anyone(302)),  # nobody here is staff
     "login": ("get", None, None, anyone(200)),
     "logout": ("post", None, None, anyone(302)),
+    "health": ("get", None, None, anyone(503)),  # no login; 503 because the generator is down here
     "localgen:generate_audio": ("post", None, None, anyone(401)),  # generation keys only
     "localgen:audio_file": ("get", lambda w: ["not-a-signed-token"], None, anyone(404)),
     "localgen:analyze_audio": ("post", None, None, anyone(401)),
@@ -75,7 +77,8 @@ TABLE = {
     "jobs:history": ("get", None, None, LOGGED_IN_PAGE),
     "jobs:history_list": ("get", None, None, LOGGED_IN_PAGE),
     "jobs:new": ("get", None, None, LOGGED_IN_PAGE),
-    "jobs:analyze": ("post", None, None, (422, 422, 422, 422, 302, 302, 302, 302)),  # no file sent
+    "jobs:draft_create": ("post", None, None, (422, 422, 422, 422, 302, 302, 302, 302)),  # no file sent
+    "jobs:draft_analysis": ("get", lambda w: [w.draft.id], None, (200, 404, 404, 404, 302, 302, 302, 302)),
     "jobs:detail": ("get", lambda w: [w.job.id], None, TEAM_PAGE),
     "jobs:status": ("get", lambda w: [w.job.id], None, TEAM_PAGE),
     "jobs:reference_audio": ("get", lambda w: [w.job.id], None, TEAM_PAGE),
@@ -122,6 +125,7 @@ class World:
         self.outsider = UserFactory(username="outsider")
         self.job = make_completed(JobFactory(owner=self.owner, prompt="Sunlight on the water"))
         self.link, self.share_token = sharing.share_link_create(job=self.job, created_by=self.owner)
+        self.draft = DraftReferenceFactory(owner=self.owner)  # drafts are their uploader's alone
         self.invitation, self.invitation_token = invitation_create(
             team=self.team, created_by=self.owner, days=7, max_uses=5
         )
@@ -143,8 +147,9 @@ class World:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(TABLE))
-def test_access(db, name, role):
-    cache.clear()  # the share pages' rate limit counts per client address
+def test_access(db, settings, name, role):
+    forget_this_runs_cache()  # the share pages' rate limit counts per client address
+    settings.MUSICGEN_API_BASE_URL = f"http://127.0.0.1:{closed_port()}"  # /health/: the generator is down
     world = World()
     method, url_args, data, statuses = TABLE[name]
     url = reverse(name, args=url_args(world) if url_args else None)

@@ -1,13 +1,13 @@
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from api.tokens import api_token_create
+from tests.conftest import forget_this_runs_cache
 
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    cache.clear()
+    forget_this_runs_cache()
 
 
 def token_client(user, name="script"):

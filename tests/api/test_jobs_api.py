@@ -49,7 +49,7 @@ def test_create_rejects_with_the_forms_own_sentences_per_field(owner_api):
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert "10.0 s long; the reference must be longer than 15 s" in errors["reference_track"][0]
-    assert errors["prompt"] == ["This field is required."]
+    assert errors["prompt"] == ["Write the lyrics to sing: the prompt is empty."]
     assert not Job.objects.exists()
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from jobs import drafts
 from jobs.files import reference_name_from_generator_token
 from jobs.models import DraftReference, Job
-from tests.factories import DraftReferenceFactory
+from tests.factories import DraftReferenceFactory, personal_team_of
 from tests.fake_upstream import Answer, analysis
 
 A = DraftReference.AnalysisStatus
@@ -127,7 +127,7 @@ def test_the_sweeper_deletes_expired_drafts_and_their_files(db):
 
 def test_the_sweeper_leaves_the_file_of_a_job_made_from_a_draft(db):
     draft = DraftReferenceFactory()
-    job = drafts.job_create_from_draft(draft=draft, prompt="One line")
+    job = drafts.job_create_from_draft(draft=draft, team=personal_team_of(draft.owner), prompt="One line")
     DraftReference.objects.filter(id=draft.id).update(expires_at=timezone.now() - timedelta(minutes=1))
 
     drafts.drafts_sweep()
@@ -139,7 +139,7 @@ def test_a_draft_taken_by_the_sweeper_makes_no_job(db):
     draft = DraftReferenceFactory(expires_at=timezone.now() - timedelta(minutes=1))
 
     with pytest.raises(drafts.DraftUnavailable):
-        drafts.job_create_from_draft(draft=draft, prompt="One line")
+        drafts.job_create_from_draft(draft=draft, team=personal_team_of(draft.owner), prompt="One line")
 
     assert not Job.objects.exists()
 

@@ -1,24 +1,16 @@
 """Fixtures for page tests: logged-in clients per role, and a job that finished with a stored song."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
+from tests.conftest import forget_this_runs_cache
 from tests.factories import JobFactory
 from tests.web.job_data import make_completed
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits(settings):
-    """Share views count requests per client address in the cache; each test starts at zero.
-
-    Only this run's keys are deleted: cache.clear() would empty the Redis db that every other test
-    run on the machine shares, and reset their counters in the middle of their tests.
-    """
-    redis = cache._cache.get_client(write=True)
-    keys = list(redis.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
-    if keys:
-        redis.delete(*keys)
+def fresh_rate_limits():
+    forget_this_runs_cache()
 
 
 def logged_in(user):

@@ -129,10 +129,10 @@ def test_a_draft_makes_one_job_only(owner_client, owner):
     assert Job.objects.count() == 1
 
 
-def test_another_persons_draft_is_refused_and_no_job_is_made(other_person_client, owner):
+def test_a_teammates_draft_is_refused_and_no_job_is_made(teammate_client, owner):
     draft = DraftReferenceFactory(owner=owner)
 
-    response = other_person_client.post(NEW, {"prompt": LYRICS, "draft_reference": draft.id})
+    response = teammate_client.post(NEW, {"prompt": LYRICS, "draft_reference": draft.id})
 
     assert response.status_code == 200
     assert "Choose the reference song again." in response.content.decode()
@@ -191,9 +191,9 @@ def test_a_pending_analysis_past_its_deadline_stops_polling(owner_client, owner)
     assert "hx-get" not in owner_client.get(analysis_url(draft)).content.decode()
 
 
-def test_another_persons_draft_analysis_is_not_found(other_person_client, owner):
+def test_a_teammates_draft_analysis_is_not_found(teammate_client, owner):
     draft = DraftReferenceFactory(owner=owner, analysis_status="done", analysis={"tempo": 92.4})
-    assert other_person_client.get(analysis_url(draft)).status_code == 404
+    assert teammate_client.get(analysis_url(draft)).status_code == 404
 
 
 @pytest.fixture

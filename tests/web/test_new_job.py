@@ -159,38 +159,3 @@ def test_the_team_defaults_to_the_one_of_the_persons_latest_song(teammate_client
     JobFactory(owner=teammate, team=shared)
     page = teammate_client.get(NEW).content.decode()
     assert f'<option value="{shared.id}" selected>' in page
-
-
-def test_analyze_reports_what_the_server_measured(owner_client):
-    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)})
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "16.0 s" in page and "WAV" in page and "22050 Hz" in page and "mono" in page
-
-
-def test_analyze_shows_tempo_and_key_when_the_generator_hears_them(owner_client, generator_analysis):
-    generator_analysis["value"] = {"duration": 16.0, "tempo": 92.4, "key": "B minor", "vocals_found": False}
-    page = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)}).content.decode()
-    assert "92 BPM" in page and "B minor" in page and "no singing voice" in page
-
-
-def test_analyze_still_reports_the_measurement_when_the_generator_fails(owner_client, generator_analysis):
-    generator_analysis["value"] = upstream.Unavailable("The generator could not be reached.")
-    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(16.0)})
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "16.0 s" in page and "BPM" not in page
-
-
-def test_analyze_says_why_a_file_is_rejected_and_stores_nothing(owner_client):
-    before = stored_references()
-    response = owner_client.post(ANALYZE, {"reference_track": wav_upload(10.0)})
-    assert response.status_code == 422
-    assert "This file is 10.0 s long; the reference must be longer than 15 s." in response.content.decode()
-    assert stored_references() == before
-
-
-@pytest.mark.django_db
-def test_analyze_needs_a_login_and_a_post(client, owner_client):
-    assert client.post(ANALYZE).status_code == 302
-    assert owner_client.get(ANALYZE).status_code == 405
