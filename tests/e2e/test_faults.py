@@ -108,7 +108,10 @@ def rig(live_server, settings):
         with broker_of_this_process(broker.url):
             env = {**_worker_env(live_server.url), **WORKER_TIMING, "CELERY_BROKER_URL": broker.url}
             suffix = os.urandom(3).hex()
-            workers = [Worker(f"faults-app-{suffix}", "default", env), Worker(f"faults-engine-{suffix}", "engine", env)]
+            workers = [
+                Worker(f"faults-app-{suffix}", settings.MUSICGEN_APP_QUEUE, env),
+                Worker(f"faults-engine-{suffix}", settings.MUSICGEN_ENGINE_QUEUE, env),
+            ]
             for worker in workers:
                 worker.start()
             yield Rig(broker, *workers)
