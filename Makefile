@@ -29,7 +29,7 @@ S3_TEST_ENV := MUSICGEN_STORAGE=s3 MUSICGEN_S3_BUCKET=musicgen-test MUSICGEN_S3_
 	MUSICGEN_S3_ACCESS_KEY_ID=testing MUSICGEN_S3_SECRET_ACCESS_KEY=testing
 AMQP_TEST_ENV := CELERY_BROKER_URL=amqp://guest:guest@127.0.0.1:5672//
 
-test: install-dev browser-packages deploy-packages redis postgres
+test: install-dev browser-packages deploy-packages redis postgres lint
 	$(BIN)/python -m pytest
 	$(S3_TEST_ENV) $(BIN)/python -m pytest tests/e2e/test_core_flow.py
 	$(AMQP_TEST_ENV) $(BIN)/python -m pytest -rs tests/e2e/test_core_flow.py

@@ -8,6 +8,7 @@ pyworld's pitch tracker on the dry vocal stem, and pocketsphinx (en-us) for the 
     .venv/bin/python bench/engine_quality.py            # all references, Markdown table on stdout
     .venv/bin/python bench/engine_quality.py --quick    # the real reference only
 """
+
 import argparse
 import multiprocessing
 import re
@@ -175,10 +176,14 @@ def main() -> None:
         if not arguments.quick:
             for name, tempo, tonic, mode, singer_midi in GENERATED:
                 path = workdir / f"generated-{int(tempo)}-{PITCH_CLASSES[tonic]}-{mode}.wav"
-                write_reference(path, tempo=tempo, tonic=tonic, mode=mode, seconds=30.0, singer_midi=singer_midi, seed=tonic)
+                write_reference(
+                    path, tempo=tempo, tonic=tonic, mode=mode, seconds=30.0, singer_midi=singer_midi, seed=tonic
+                )
                 rows.append(measure(name, path, LYRICS, workdir))
                 print(markdown(rows[-1:]), file=sys.stderr)
-            minute = measure("acestep_test_track_001.mp3, 8-line lyric (≈1 min song)", REAL_REFERENCE, MINUTE_LYRICS, workdir)
+            minute = measure(
+                "acestep_test_track_001.mp3, 8-line lyric (≈1 min song)", REAL_REFERENCE, MINUTE_LYRICS, workdir
+            )
             rows.append(minute)
     print(markdown(rows))
 

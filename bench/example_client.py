@@ -49,7 +49,9 @@ def retrieve_audio(base_url, key, generation_id):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default=os.environ.get("MUSICGEN_API_BASE_URL", "https://api.aimlapi.com"))
-    parser.add_argument("--key", default=os.environ.get("MUSICGEN_API_KEY"), required="MUSICGEN_API_KEY" not in os.environ)
+    parser.add_argument(
+        "--key", default=os.environ.get("MUSICGEN_API_KEY"), required="MUSICGEN_API_KEY" not in os.environ
+    )
     parser.add_argument("--reference-url", default="https://tand-dev.github.io/audio-hosting/spinning-head-271171.mp3")
     parser.add_argument("--prompt", default=DOCUMENTATION_PROMPT)
     parser.add_argument("--interval", type=float, default=10, help="seconds between status checks (10 in the docs)")

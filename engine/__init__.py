@@ -1,4 +1,5 @@
 """Offline song generator: a reference recording and lyrics in, a sung, mixed song out."""
+
 from .analysis import Analysis, analyze
 from .errors import EngineError, ReferenceTooLong, ReferenceTooShort, UnreadableReference, UnusableLyrics
 from .render import RenderResult, render

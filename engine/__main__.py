@@ -1,4 +1,5 @@
 """Command line: `python -m engine analyze REFERENCE` and `python -m engine render ...`."""
+
 import argparse
 import json
 import sys

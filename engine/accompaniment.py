@@ -1,4 +1,5 @@
 """Playing the band's note events through a General MIDI SoundFont with FluidSynth."""
+
 import os
 
 import numpy as np

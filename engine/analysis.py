@@ -1,4 +1,5 @@
 """What the engine measures about a reference, as one JSON-ready record."""
+
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -41,7 +42,9 @@ class Analysis:
         return PITCH_CLASSES.index(self.key_tonic)
 
     def chord_objects(self) -> list:
-        return [Chord(PITCH_CLASSES.index(name.rstrip("m")), "min" if name.endswith("m") else "maj") for name in self.chords]
+        return [
+            Chord(PITCH_CLASSES.index(name.rstrip("m")), "min" if name.endswith("m") else "maj") for name in self.chords
+        ]
 
 
 def analyze(reference_path) -> Analysis:
@@ -89,11 +92,13 @@ def _harmonic_change_beat(groove, frame_chroma, excerpt_start: float, frame_rate
     frames = frames[(frames >= 0) & (frames < len(frame_chroma))]
     if len(frames) < 3 * BEATS_PER_BAR:
         return 0
-    per_beat = np.array([frame_chroma[start:end].mean(axis=0) for start, end in zip(frames[:-1], frames[1:])])
+    per_beat = np.array(
+        [frame_chroma[start:end].mean(axis=0) for start, end in zip(frames[:-1], frames[1:], strict=False)]
+    )
     unit = per_beat / np.maximum(np.linalg.norm(per_beat, axis=1, keepdims=True), 1e-9)
     change = np.concatenate([[0.0], 1 - (unit[1:] * unit[:-1]).sum(axis=1)])
     first = int(np.searchsorted(frames, (groove.first_downbeat - excerpt_start) * frame_rate - 1))
-    scores = [change[(first + offset) % BEATS_PER_BAR::BEATS_PER_BAR].mean() for offset in range(BEATS_PER_BAR)]
+    scores = [change[(first + offset) % BEATS_PER_BAR :: BEATS_PER_BAR].mean() for offset in range(BEATS_PER_BAR)]
     best = int(np.argmax(scores))
     return best if scores[best] > 1.5 * scores[0] else 0
 

@@ -4,6 +4,7 @@ Instrument choice follows the reference's brightness (its spectral centroid); th
 follows its accent profile per 16th note and its onset density; the seed picks among a few
 equally fitting choices so different seeds give audibly different arrangements.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,8 +80,14 @@ def bass_line(chord: Chord, bar_start: float, kick_steps: list, beats_per_bar: i
     steps = sorted(set(kick_steps) | {0})
     ends = steps[1:] + [beats_per_bar * STEPS_PER_BEAT]
     return [
-        NoteEvent(bar_start + step / STEPS_PER_BEAT, (end - step) / STEPS_PER_BEAT * 0.95, root, 96 if step == 0 else 84, BASS_CHANNEL)
-        for step, end in zip(steps, ends)
+        NoteEvent(
+            bar_start + step / STEPS_PER_BEAT,
+            (end - step) / STEPS_PER_BEAT * 0.95,
+            root,
+            96 if step == 0 else 84,
+            BASS_CHANNEL,
+        )
+        for step, end in zip(steps, ends, strict=False)
     ]
 
 
@@ -92,8 +99,14 @@ def voicing(chord: Chord, around: int) -> list:
 def keys_bar(chord: Chord, bar_start: float, pattern: tuple, beats_per_bar: int) -> list:
     ends = list(pattern[1:]) + [beats_per_bar * STEPS_PER_BEAT]
     return [
-        NoteEvent(bar_start + step / STEPS_PER_BEAT, (end - step) / STEPS_PER_BEAT * 0.9, pitch, 72 if step == 0 else 60, KEYS_CHANNEL)
-        for step, end in zip(pattern, ends)
+        NoteEvent(
+            bar_start + step / STEPS_PER_BEAT,
+            (end - step) / STEPS_PER_BEAT * 0.9,
+            pitch,
+            72 if step == 0 else 60,
+            KEYS_CHANNEL,
+        )
+        for step, end in zip(pattern, ends, strict=False)
         for pitch in voicing(chord, 62)
     ]
 
@@ -111,7 +124,7 @@ def arrange(analysis, bar_chords: list, sections: list, beats_per_bar: int, rng)
     pattern = KEYS_PATTERNS[int(rng.integers(len(KEYS_PATTERNS)))]
     fill_every = int(rng.choice([4, 8]))
     events = []
-    for bar, (chord, section) in enumerate(zip(bar_chords, sections)):
+    for bar, (chord, section) in enumerate(zip(bar_chords, sections, strict=False)):
         start = bar * beats_per_bar
         if section == "end":
             events += [NoteEvent(start, beats_per_bar, pitch, 80, KEYS_CHANNEL) for pitch in voicing(chord, 62)]
@@ -132,5 +145,8 @@ def arrange(analysis, bar_chords: list, sections: list, beats_per_bar: int, rng)
             hits = [hit for hit in hits if hit[0] < 12] + fill(rng)
         if bar == 0 or sections[bar - 1] != section:
             hits.append((0, CRASH, 96))
-        events += [NoteEvent(start + step / STEPS_PER_BEAT, 0.25, drum, velocity, DRUM_CHANNEL) for step, drum, velocity in hits]
+        events += [
+            NoteEvent(start + step / STEPS_PER_BEAT, 0.25, drum, velocity, DRUM_CHANNEL)
+            for step, drum, velocity in hits
+        ]
     return Band(programs=programs, events=events)

@@ -1,4 +1,5 @@
 """Key and mode by the Krumhansl-Kessler profiles, and one diatonic chord per bar."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,9 +46,13 @@ def chroma(spec: Spectrogram) -> np.ndarray:
     edges = 440.0 * 2 ** ((np.append(notes - 0.5, notes[-1] + 0.5) - 69) / 12)
     bin_edges = np.searchsorted(spec.frequencies, edges)
     log_magnitude = np.log1p(10 * spec.magnitude)
-    semitones = np.stack([
-        log_magnitude[:, low: max(high, low + 1)].max(axis=1) for low, high in zip(bin_edges[:-1], bin_edges[1:])
-    ], axis=1)
+    semitones = np.stack(
+        [
+            log_magnitude[:, low : max(high, low + 1)].max(axis=1)
+            for low, high in zip(bin_edges[:-1], bin_edges[1:], strict=False)
+        ],
+        axis=1,
+    )
     padded = np.pad(semitones, ((0, 0), (6, 6)), mode="edge")
     local_median = np.median(np.lib.stride_tricks.sliding_window_view(padded, 13, axis=1), axis=2)
     tonal = np.maximum(0.0, semitones - local_median)
@@ -83,8 +88,8 @@ def chords_per_bar(frame_chroma: np.ndarray, bar_starts: np.ndarray, tonic: int,
         templates[row, chord.pitch_classes()] = 1.0
         templates[row, chord.root] = 1.5  # the root usually sounds loudest, in the bass
     chords = []
-    for start, end in zip(bar_starts[:-1], bar_starts[1:]):
-        bar_energy = frame_chroma[int(start): max(int(start) + 1, int(end))].sum(axis=0)
+    for start, end in zip(bar_starts[:-1], bar_starts[1:], strict=False):
+        bar_energy = frame_chroma[int(start) : max(int(start) + 1, int(end))].sum(axis=0)
         if bar_energy.sum() <= 0:
             chords.append(candidates[0])
             continue

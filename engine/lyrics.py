@@ -1,4 +1,5 @@
 """Turning the lyrics a person typed into lines to sing and pauses to leave."""
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,9 +25,7 @@ class Lyrics:
 
 def parse_lyrics(text: str) -> Lyrics:
     if len(text) > PROMPT_MAX_CHARS:
-        raise UnusableLyrics(
-            f"the lyrics are {len(text)} characters long; shorten them to at most {PROMPT_MAX_CHARS}"
-        )
+        raise UnusableLyrics(f"the lyrics are {len(text)} characters long; shorten them to at most {PROMPT_MAX_CHARS}")
     stripped = text.strip()
     intro_and_outro = asks_for_intro_and_outro(stripped)
     if intro_and_outro:
@@ -72,4 +71,4 @@ def _phrases(line: str) -> list:
     words = line.split()
     count = -(-len(words) // MOST_WORDS_PER_PHRASE)
     size = -(-len(words) // count)
-    return [" ".join(words[start:start + size]) for start in range(0, len(words), size)]
+    return [" ".join(words[start : start + size]) for start in range(0, len(words), size)]

@@ -4,6 +4,7 @@ Stressed syllables land on beats, unstressed ones fill the off-beats, and the la
 held. Notes on beats are chord tones; the line ends on a chord tone below its middle, the way
 phrases come to rest.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,8 +43,8 @@ def phrase_rhythm(stresses: list, steps_per_beat: int, rng: np.random.Generator)
         long_note = stress == 2 and number + 1 < len(stresses) and rng.random() < 0.25
         position += 2 if long_note and steps_per_beat > 1 else 1
     # Each syllable lasts until the next one begins; phrase ending is decided by the caller.
-    lengths = [(later - earlier) / steps_per_beat for earlier, later in zip(starts, starts[1:])]
-    return [(start / steps_per_beat, length) for start, length in zip(starts, lengths + [0.0])]
+    lengths = [(later - earlier) / steps_per_beat for earlier, later in zip(starts, starts[1:], strict=False)]
+    return [(start / steps_per_beat, length) for start, length in zip(starts, lengths + [0.0], strict=False)]
 
 
 def phrase_bars(rhythm: list, beats_per_bar: int) -> int:
@@ -55,8 +56,14 @@ def phrase_bars(rhythm: list, beats_per_bar: int) -> int:
 
 
 def phrase_melody(
-    rhythm: list, bars: int, beats_per_bar: int, chord_at_beat, tonic: int, mode: str,
-    centre_midi: int, rng: np.random.Generator,
+    rhythm: list,
+    bars: int,
+    beats_per_bar: int,
+    chord_at_beat,
+    tonic: int,
+    mode: str,
+    centre_midi: int,
+    rng: np.random.Generator,
 ) -> list:
     """Pitches for a phrase; chord_at_beat(beat) gives the chord sounding at a phrase beat."""
     scale = [(tonic + step) % 12 for step in (MAJOR_SCALE if mode == "major" else MINOR_SCALE)]

@@ -1,5 +1,6 @@
 """Mixing like a record: a produced vocal on top of the band, at -14 LUFS with peaks kept
 below -1 dBFS true peak (measured on 4x oversampled audio, as EBU R128 / ITU BS.1770 do)."""
+
 import numpy as np
 import pedalboard
 import pyloudnorm
@@ -15,13 +16,15 @@ VOCAL_ABOVE_BAND_DB = 4.0
 
 def produce_vocal(vocal: np.ndarray, rate: int) -> np.ndarray:
     """Compressed, EQ'd and reverberated vocal, stereo."""
-    chain = pedalboard.Pedalboard([
-        pedalboard.HighpassFilter(cutoff_frequency_hz=100),
-        pedalboard.Compressor(threshold_db=-20, ratio=3.5, attack_ms=5, release_ms=80),
-        pedalboard.PeakFilter(cutoff_frequency_hz=3000, gain_db=3.0, q=1.0),
-        pedalboard.HighShelfFilter(cutoff_frequency_hz=9000, gain_db=2.0),
-        pedalboard.Reverb(room_size=0.4, damping=0.5, wet_level=0.18, dry_level=0.85, width=0.8),
-    ])
+    chain = pedalboard.Pedalboard(
+        [
+            pedalboard.HighpassFilter(cutoff_frequency_hz=100),
+            pedalboard.Compressor(threshold_db=-20, ratio=3.5, attack_ms=5, release_ms=80),
+            pedalboard.PeakFilter(cutoff_frequency_hz=3000, gain_db=3.0, q=1.0),
+            pedalboard.HighShelfFilter(cutoff_frequency_hz=9000, gain_db=2.0),
+            pedalboard.Reverb(room_size=0.4, damping=0.5, wet_level=0.18, dry_level=0.85, width=0.8),
+        ]
+    )
     stereo = np.stack([vocal, vocal]).astype(np.float32)
     return chain(stereo, rate).T
 
@@ -33,7 +36,7 @@ def _active_rms(audio: np.ndarray) -> float:
     if blocks == 0:
         return float(np.sqrt(np.mean(audio**2)) + 1e-9)
     energy = np.sort((audio[: blocks * block].reshape(blocks, -1) ** 2).mean(axis=1))
-    return float(np.sqrt(energy[blocks // 2:].mean()) + 1e-9)
+    return float(np.sqrt(energy[blocks // 2 :].mean()) + 1e-9)
 
 
 def true_peak_db(audio: np.ndarray) -> float:

@@ -1,4 +1,5 @@
 """Splitting a line's IPA phonemes (as espeak-ng writes them) into syllables with stress."""
+
 from dataclasses import dataclass
 
 VOWELS = set("aeiouyɑɐɒæɔəɘɚɛɜɝɞɪʊʌɨʉøœɤɯɵɶʏᵻ")
@@ -54,14 +55,16 @@ def _word_syllables(phonemes: str, start: int, end: int) -> list:
     if not nuclei:
         return []
     boundaries = [start]
-    for (_, previous_end), (next_start, _) in zip(nuclei, nuclei[1:]):
+    for (_, previous_end), (next_start, _) in zip(nuclei, nuclei[1:], strict=False):
         boundaries.append(_split_cluster(phonemes, previous_end, next_start))
     boundaries.append(end)
     found = []
     for number, (nucleus_start, nucleus_end) in enumerate(nuclei):
-        span = phonemes[boundaries[number]: boundaries[number + 1]]
+        span = phonemes[boundaries[number] : boundaries[number + 1]]
         stress = 2 if PRIMARY_STRESS in span else 1 if SECONDARY_STRESS in span else 0
-        found.append(Syllable(boundaries[number], nucleus_start, nucleus_end, boundaries[number + 1], stress, number == 0))
+        found.append(
+            Syllable(boundaries[number], nucleus_start, nucleus_end, boundaries[number + 1], stress, number == 0)
+        )
     return found
 
 

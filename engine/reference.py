@@ -1,4 +1,5 @@
 """Reading a reference recording into the shape the analysers expect."""
+
 from dataclasses import dataclass
 
 import numpy as np

@@ -1,4 +1,5 @@
 """render(): from a reference recording and lyrics to a mixed, sung song on disk."""
+
 import resource
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -137,10 +138,10 @@ def _sing(spoken: list, line_syllables: list, sung_notes: list, song_seconds: fl
     spoken holds futures of SpokenLine, taken in order as the voice finishes them."""
     voice_rate = spoken[0].result().rate
     track = np.zeros(int(song_seconds * voice_rate) + 1, dtype=np.float32)
-    for line, found, notes in zip(spoken, line_syllables, sung_notes):
+    for line, found, notes in zip(spoken, line_syllables, sung_notes, strict=False):
         audio, start = sing_line(line.result().audio, voice_rate, line.result().phonemes, found, notes)
         first = max(0, int(round(start * voice_rate)))
         piece = audio[: len(track) - first]
-        track[first: first + len(piece)] += piece
+        track[first : first + len(piece)] += piece
     peak = np.abs(track).max()
     return to_rate(track / peak * 0.7 if peak > 0 else track, voice_rate, RATE)

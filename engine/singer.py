@@ -4,6 +4,7 @@ A harmonic-sum pitch salience follows the most prominent pitched line. A voice d
 the instruments around it in that its pitch is never perfectly still (vibrato, drift, glides),
 so only continuous pitch tracks that also move a little, but not a lot, count as singing.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,8 +55,7 @@ def _tracks(pitch: np.ndarray, strong: np.ndarray):
     start = None
     for index in range(len(pitch) + 1):
         continues = (
-            index < len(pitch) and strong[index]
-            and (start is None or abs(pitch[index] - pitch[index - 1]) < 1.0)
+            index < len(pitch) and strong[index] and (start is None or abs(pitch[index] - pitch[index - 1]) < 1.0)
         )
         if continues and start is None:
             start = index

@@ -6,6 +6,7 @@ measured voiced loudness (dynamic time warping). Each syllable is then laid on i
 consonants keep their spoken length (capped, so they stay short and clear), its vowel is
 stretched to fill the note, and the pitch follows the melody with a little vibrato.
 """
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,7 +81,9 @@ def align_phonemes(phonemes: str, observed: np.ndarray) -> np.ndarray:
     seconds = np.array([duration for duration, _ in expected])
     scale = len(observed) / max(seconds.sum(), 1e-6)
     frame_counts = np.maximum(np.round(seconds * scale), 0).astype(int)
-    template = np.concatenate([np.full(count, value) for count, (_, value) in zip(frame_counts, expected)] + [np.zeros(0)])
+    template = np.concatenate(
+        [np.full(count, value) for count, (_, value) in zip(frame_counts, expected, strict=False)] + [np.zeros(0)]
+    )
     if len(template) == 0:
         return np.zeros(len(phonemes) + 1, dtype=int)
     template_of_observed = _dtw_path(observed, template)
@@ -99,11 +102,13 @@ def _dtw_path(observed: np.ndarray, template: np.ndarray) -> np.ndarray:
     penalty = (0.05, 0.0, 0.05)  # staying or skipping is allowed but mildly discouraged
     for row in range(1, rows):
         previous = total[row - 1]
-        options = np.stack([
-            previous + penalty[0],
-            np.concatenate([[np.inf], previous[:-1]]) + penalty[1],
-            np.concatenate([[np.inf, np.inf], previous[:-2]]) + penalty[2],
-        ])
+        options = np.stack(
+            [
+                previous + penalty[0],
+                np.concatenate([[np.inf], previous[:-1]]) + penalty[1],
+                np.concatenate([[np.inf, np.inf], previous[:-2]]) + penalty[2],
+            ]
+        )
         step[row] = np.argmin(options, axis=0)
         total[row] = cost[row] + options[step[row], np.arange(columns)]
     path = np.zeros(rows, dtype=int)
@@ -118,7 +123,7 @@ def _warp(line_syllables: list, phoneme_frames: np.ndarray, frame_count: int, no
     """Output-frame maps: which source frame to play and which pitch to sing, per 5 ms."""
     longest = int(LONGEST_CONSONANTS / FRAME_SECONDS)
     spans = []
-    for number, (syllable, note) in enumerate(zip(line_syllables, notes)):
+    for number, (syllable, note) in enumerate(zip(line_syllables, notes, strict=False)):
         start, nucleus_start = phoneme_frames[syllable.start], phoneme_frames[syllable.nucleus_start]
         nucleus_end = max(phoneme_frames[syllable.nucleus_end], nucleus_start + 1)
         following = line_syllables[number + 1].start if number + 1 < len(line_syllables) else None
@@ -155,14 +160,16 @@ def _warp(line_syllables: list, phoneme_frames: np.ndarray, frame_count: int, no
         if onset + coda + 1 > length:  # a very short note: squeeze the whole syllable in
             pieces = np.linspace(start, end, length, endpoint=False)
         else:
-            pieces = np.concatenate([
-                np.linspace(nucleus_start - onset, nucleus_start, onset, endpoint=False),
-                np.linspace(nucleus_start, nucleus_end, vowel, endpoint=False),
-                np.linspace(nucleus_end, nucleus_end + coda, coda, endpoint=False),
-            ])
+            pieces = np.concatenate(
+                [
+                    np.linspace(nucleus_start - onset, nucleus_start, onset, endpoint=False),
+                    np.linspace(nucleus_start, nucleus_end, vowel, endpoint=False),
+                    np.linspace(nucleus_end, nucleus_end + coda, coda, endpoint=False),
+                ]
+            )
         source_index[out_begin:out_end] = pieces[:length]
         target_midi[out_begin:out_end] = _with_vibrato(note.midi, length, onset)
-        in_vowel[out_begin + onset: out_begin + onset + vowel] = onset + coda + 1 <= length
+        in_vowel[out_begin + onset : out_begin + onset + vowel] = onset + coda + 1 <= length
     return source_index, target_midi, in_vowel, line_start
 
 
@@ -185,11 +192,16 @@ def _resynthesise(source_index, target_midi, in_vowel, f0, envelope, aperiodicit
     # A vowel stays voiced even where the pitch tracker lost it, or the stretch would hiss.
     voiced = ((f0[lower] > 0) | in_vowel) & ~silent
     glide = max(1, int(GLIDE_SECONDS / FRAME_SECONDS))
-    smoothed = np.convolve(np.pad(_fill_rests(target_midi), glide, mode="edge"), np.ones(glide) / glide, mode="same")[glide:-glide]
+    smoothed = np.convolve(np.pad(_fill_rests(target_midi), glide, mode="edge"), np.ones(glide) / glide, mode="same")[
+        glide:-glide
+    ]
     out_f0 = np.where(voiced, midi_to_hz(smoothed), 0.0)
     return pyworld.synthesize(
-        np.ascontiguousarray(out_f0), np.ascontiguousarray(out_envelope),
-        np.ascontiguousarray(out_aperiodicity), rate, FRAME_SECONDS * 1000,
+        np.ascontiguousarray(out_f0),
+        np.ascontiguousarray(out_envelope),
+        np.ascontiguousarray(out_aperiodicity),
+        rate,
+        FRAME_SECONDS * 1000,
     )
 
 

@@ -1,5 +1,6 @@
 """The song's form: bars for the intro, each lyric line, pauses and the ending, the chord of
 every bar (a loop taken from the reference's own bars) and the sung notes of every line."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,7 +47,9 @@ def chord_loop(reference_chords: list, tonic: int, mode: str, rng) -> list:
     chords on their own point to the reference's key (so the song is heard in it too), that
     include the home chord, and that hold more than one chord."""
     home = diatonic_chords(tonic, mode)[0]
-    windows = [reference_chords[start:start + LOOP_BARS] for start in range(max(1, len(reference_chords) - LOOP_BARS + 1))]
+    windows = [
+        reference_chords[start : start + LOOP_BARS] for start in range(max(1, len(reference_chords) - LOOP_BARS + 1))
+    ]
     windows = [window for window in windows if window]
 
     def fits(window):
@@ -102,8 +105,10 @@ def plan_song(analysis, line_stresses: list, intro_and_outro: bool, seed: int) -
     bar_chords[-1] = home
     sung_lines = []
     for first_bar, rhythm, bars in phrases:
+
         def chord_at(beat, first_bar=first_bar):
             return bar_chords[first_bar + int(beat // BEATS_PER_BAR)]
+
         notes = phrase_melody(rhythm, bars, BEATS_PER_BAR, chord_at, analysis.tonic, analysis.key_mode, middle, rng)
         sung_lines.append(SungLine(first_beat=first_bar * BEATS_PER_BAR, notes=notes))
     return SongPlan(analysis.tempo, bar_chords, sections, sung_lines, higher_voice)

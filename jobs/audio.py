@@ -300,9 +300,7 @@ def _check_duration(duration):
     minimum = settings.MUSICGEN_REFERENCE_MIN_SECONDS
     maximum = settings.MUSICGEN_REFERENCE_MAX_SECONDS
     if duration <= minimum:
-        raise ReferenceRejected(
-            f"This file is {duration:.1f} s long; the reference must be longer than {minimum} s."
-        )
+        raise ReferenceRejected(f"This file is {duration:.1f} s long; the reference must be longer than {minimum} s.")
     if duration > maximum:
         raise ReferenceRejected(
             f"This file is {_minutes(duration)} long; the reference must be at most {_minutes(maximum)}."

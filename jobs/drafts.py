@@ -53,7 +53,9 @@ class DraftUnavailable(ExplainedError):
     @classmethod
     def expired(cls):
         hours = settings.MUSICGEN_DRAFT_REFERENCE_HOURS
-        return cls(f"The file you chose was uploaded more than {hours} hours ago and has been removed. Choose it again.")
+        return cls(
+            f"The file you chose was uploaded more than {hours} hours ago and has been removed. Choose it again."
+        )
 
 
 # --- what people do -----------------------------------------------------------------------------
@@ -184,7 +186,9 @@ def _schedule_analysis_step(draft_id, poll_number, *, countdown=None):
     from jobs.tasks import analyze_draft  # jobs.tasks imports this module
 
     try:
-        analyze_draft.apply_async(args=[str(draft_id), poll_number], countdown=countdown, queue=settings.MUSICGEN_APP_QUEUE)
+        analyze_draft.apply_async(
+            args=[str(draft_id), poll_number], countdown=countdown, queue=settings.MUSICGEN_APP_QUEUE
+        )
     except OperationalError:
         logger.warning("the analysis of draft %s could not be queued: the broker is unreachable", draft_id)
         _analysis_over(draft_id, A.UNAVAILABLE)

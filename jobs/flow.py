@@ -62,7 +62,12 @@ def move(job_id, *, from_statuses, to, note="", **fields):
         )
         if moved:
             JobEvent.objects.create(
-                job_id=job_id, at=now, attempt=current["attempt"], from_status=current["status"], to_status=to, note=note
+                job_id=job_id,
+                at=now,
+                attempt=current["attempt"],
+                from_status=current["status"],
+                to_status=to,
+                note=note,
             )
     return bool(moved)
 
@@ -198,7 +203,9 @@ def submit_step(job_id):
 def _submit_failed(job, exc):
     if exc.transient and job.submit_tries < settings.MUSICGEN_SUBMIT_MAX_ATTEMPTS:
         countdown = getattr(exc, "retry_after", None) or _backoff(job.submit_tries)
-        if move(job.id, from_statuses=(S.SUBMITTING,), to=S.QUEUED, note=f"{exc.message} Trying again in {countdown} s."):
+        if move(
+            job.id, from_statuses=(S.SUBMITTING,), to=S.QUEUED, note=f"{exc.message} Trying again in {countdown} s."
+        ):
             schedule("submit", job.id, countdown=countdown)
         return
     reason = exc.message
@@ -227,7 +234,9 @@ def poll_step(job_id, poll_number):
             fail(job_id, exc.message, from_statuses=(S.GENERATING,))
             return
         logger.warning("poll of job %s: %s", job_id, exc.message)
-        schedule("poll", job_id, poll_number + 1, countdown=getattr(exc, "retry_after", None) or _poll_delay(poll_number))
+        schedule(
+            "poll", job_id, poll_number + 1, countdown=getattr(exc, "retry_after", None) or _poll_delay(poll_number)
+        )
         return
     if generation.is_working:
         Job.objects.filter(id=job_id, status=S.GENERATING).update(upstream_status=generation.status)
@@ -246,7 +255,11 @@ def poll_step(job_id, poll_number):
         reason = generation.error or "no reason given"
         fail(job_id, f"The generator could not make this song: {reason}", from_statuses=(S.GENERATING,))
     else:
-        fail(job_id, f"The generator answered with an unknown status {generation.status!r}.", from_statuses=(S.GENERATING,))
+        fail(
+            job_id,
+            f"The generator answered with an unknown status {generation.status!r}.",
+            from_statuses=(S.GENERATING,),
+        )
 
 
 def download_step(job_id, download_number, audio_url=None):

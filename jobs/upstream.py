@@ -204,7 +204,9 @@ class MusicApiClient:
     def _request(self, method, *, path=GENERATE_PATH, missing_ok=False, **kwargs):
         headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
         try:
-            response = self.session.request(method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs)
+            response = self.session.request(
+                method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs
+            )
         except requests.ConnectTimeout:
             raise Unavailable("The generator could not be reached (the connection timed out).") from None
         except requests.Timeout:
@@ -246,7 +248,9 @@ def _download_error(exc: fetching.FetchError, max_bytes: int, timeout_seconds: i
             )
         return Unavailable(f"The song could not be fetched from the generator (HTTP {exc.status}).")
     if isinstance(exc, fetching.CutShort):
-        return Unavailable("The song could not be fetched from the generator (the download was cut off before the end).")
+        return Unavailable(
+            "The song could not be fetched from the generator (the download was cut off before the end)."
+        )
     if isinstance(exc, fetching.BadEncoding):
         return Unavailable("The song could not be fetched from the generator (it was sent compressed in a broken way).")
     return Unavailable("The song could not be fetched from the generator (connection refused or cut off).")
@@ -271,8 +275,8 @@ def _raise_for_status(response):
     detail = _answer_detail(response)
     if code in (401, 403):
         raise AuthFailed(
-            "The generator refused the API key (HTTP %d). Check MUSICGEN_API_KEY; this job can be retried "
-            "once it is fixed." % code
+            f"The generator refused the API key (HTTP {code}). Check MUSICGEN_API_KEY; this job can be retried "
+            "once it is fixed."
         )
     if code == 429:
         raise RateLimited(

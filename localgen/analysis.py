@@ -71,7 +71,12 @@ def _analysis_status(request, key):
     if analysis is None:
         return _error(404, "No analysis with this id was asked for with this API key.")
     return JsonResponse(
-        {"id": str(analysis.id), "status": analysis.status, "analysis": analysis.analysis, "error": analysis.error or None}
+        {
+            "id": str(analysis.id),
+            "status": analysis.status,
+            "analysis": analysis.analysis,
+            "error": analysis.error or None,
+        }
     )
 
 

@@ -78,7 +78,9 @@ def _start_generation(request, key):
         return refusal
     field_errors = _field_errors(body)
     if field_errors:
-        return _error(422, "; ".join(f"{field} {problem}" for field, problem in field_errors.items()) + ".", fields=field_errors)
+        return _error(
+            422, "; ".join(f"{field} {problem}" for field, problem in field_errors.items()) + ".", fields=field_errors
+        )
     url_refusal = refused_reference_url(body["reference_audio_url"])
     if url_refusal:
         return url_refusal
@@ -106,7 +108,11 @@ def json_object_body(request, *, instruction):
 def refused_reference_url(url):
     """A 422 answer for a reference URL that is malformed or points somewhere the service may not fetch."""
     if not is_reference_url(url):
-        return _error(422, f"reference_audio_url {REFERENCE_URL_REQUIRED}.", fields={"reference_audio_url": REFERENCE_URL_REQUIRED})
+        return _error(
+            422,
+            f"reference_audio_url {REFERENCE_URL_REQUIRED}.",
+            fields={"reference_audio_url": REFERENCE_URL_REQUIRED},
+        )
     problem = reference_url_problem(url)
     if problem:
         return _error(422, problem, fields={"reference_audio_url": problem})
@@ -154,7 +160,12 @@ def _generation_status(request, key):
     if generation.status == Generation.Status.COMPLETED:
         audio_file = {"url": _audio_url(generation)}
     return JsonResponse(
-        {"id": str(generation.id), "status": generation.status, "audio_file": audio_file, "error": generation.error or None}
+        {
+            "id": str(generation.id),
+            "status": generation.status,
+            "audio_file": audio_file,
+            "error": generation.error or None,
+        }
     )
 
 

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
 from urllib.parse import urlparse
 
 import boto3
@@ -176,7 +175,9 @@ def _wait_until_ready(names, processes, timeout=60):
                 raise RuntimeError(f"a Celery worker exited with {process.returncode}; see {WORKER_LOG_DIR}")
         # A connection of its own each time: a pooled one may be broken by a broker restart under test.
         with app.connection_for_write() as connection_to_broker:
-            answered = {name for reply in app.control.ping(timeout=0.5, connection=connection_to_broker) for name in reply}
+            answered = {
+                name for reply in app.control.ping(timeout=0.5, connection=connection_to_broker) for name in reply
+            }
         if all(any(a.startswith(f"{n}@") for a in answered) for n in names):
             return
     raise RuntimeError(f"Celery workers did not answer within {timeout} s; see {WORKER_LOG_DIR}")

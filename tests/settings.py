@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from musicgen.settings import *  # noqa: E402,F403
 
-DATABASES["default"]["TEST"] = {"NAME": f"test_musicgen_{TEST_RUN}"}
+DATABASES["default"]["TEST"] = {"NAME": f"test_musicgen_{TEST_RUN}"}  # noqa: F405
 CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"test-{TEST_RUN}:"}  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = f"test-{TEST_RUN}"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

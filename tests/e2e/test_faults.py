@@ -227,6 +227,9 @@ def test_two_moves_of_one_job_at_once_move_it_once():
     job = JobFactory()
     outcomes = []
 
-    race(lambda job_id: outcomes.append(flow.move(job_id, from_statuses=(Job.Status.QUEUED,), to=Job.Status.SUBMITTING)), job.id)
+    race(
+        lambda job_id: outcomes.append(flow.move(job_id, from_statuses=(Job.Status.QUEUED,), to=Job.Status.SUBMITTING)),
+        job.id,
+    )
 
     assert sorted(outcomes) == [False, True]

@@ -3,6 +3,7 @@
 Rendering is the slow part (the voice model loads once per process, then about a second per
 sung line), so each song is rendered once and several tests read it.
 """
+
 from pathlib import Path
 
 import numpy as np

@@ -1,4 +1,5 @@
 """What analyze() measures on references whose tempo, key and singer are known."""
+
 import json
 import subprocess
 import sys
@@ -41,7 +42,9 @@ def test_sustained_chords_without_drums_get_a_tempo_in_the_usual_range(tmp_path)
     assert 55.0 <= analyze(path).tempo <= 200.0
 
 
-@pytest.mark.parametrize(("tonic", "mode", "name"), [(0, "major", "C"), (9, "minor", "A"), (2, "minor", "D"), (7, "major", "G")])
+@pytest.mark.parametrize(
+    ("tonic", "mode", "name"), [(0, "major", "C"), (9, "minor", "A"), (2, "minor", "D"), (7, "major", "G")]
+)
 def test_analysis_finds_key_and_mode_of_a_chord_loop(tmp_path, tonic, mode, name):
     path = tmp_path / "loop.wav"
     write_reference(path, tempo=100.0, tonic=tonic, mode=mode, seconds=20.0)

@@ -1,4 +1,5 @@
 """References and lyrics the engine refuses, each with a sentence a person can act on."""
+
 import numpy as np
 import pytest
 import soundfile

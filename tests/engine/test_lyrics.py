@@ -1,4 +1,5 @@
 """How typed lyrics become lines to sing, pauses and syllables."""
+
 from engine.lyrics import PAUSE, parse_lyrics
 from engine.phonemes import syllables
 

@@ -1,4 +1,5 @@
 """The song render() writes: it follows the reference, sings every line and is mastered."""
+
 import numpy as np
 import pyloudnorm
 import pytest

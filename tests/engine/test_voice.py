@@ -1,4 +1,5 @@
 """The speaking voices the singer is made from."""
+
 import importlib
 import shutil
 

@@ -1,6 +1,6 @@
-import pytest
-
 """The prompt's rules, one home for the pages, the local service and the engine (generation/prompt.py)."""
+
+import pytest
 
 from generation.prompt import PromptRejected, check_prompt
 

@@ -9,8 +9,8 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from tests.fake_upstream import FakeUpstream
 from tests.factories import JobFactory
+from tests.fake_upstream import FakeUpstream
 
 
 @dataclass

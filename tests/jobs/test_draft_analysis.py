@@ -37,7 +37,7 @@ def test_the_first_step_asks_the_generator_with_a_fetchable_url_of_the_drafts_fi
 
     drafts.analysis_step(draft.id, 0)
 
-    (method, path, headers, body), = upstream.posts()
+    ((method, path, headers, body),) = upstream.posts()
     assert path == "/v2/analyze/audio"
     assert headers["Authorization"] == "Bearer test-key"
     token = json.loads(body)["reference_audio_url"].rsplit("/files/reference/", 1)[1].strip("/")

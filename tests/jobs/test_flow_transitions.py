@@ -53,7 +53,9 @@ def test_a_completed_job_cannot_be_cancelled(db):
     assert Job.objects.get(id=job.id).status == S.COMPLETED
 
 
-def test_retry_queues_a_new_attempt_and_keeps_the_old_error_in_the_events(db, step_queue, django_capture_on_commit_callbacks):
+def test_retry_queues_a_new_attempt_and_keeps_the_old_error_in_the_events(
+    db, step_queue, django_capture_on_commit_callbacks
+):
     job = JobFactory()
     flow.fail(job.id, "The generator could not make this song: boom", from_statuses=(S.QUEUED,))
 

@@ -30,7 +30,7 @@ def refreshed(job):
 def test_submit_sends_model_prompt_and_a_fetchable_reference_url_with_the_key(upstream, queued_job):
     flow.submit_step(queued_job.id)
 
-    (method, path, headers, body), = upstream.posts()
+    ((method, path, headers, body),) = upstream.posts()
     sent = json.loads(body)
     assert path == "/v2/generate/audio"
     assert headers["Authorization"] == "Bearer test-key"
@@ -278,10 +278,14 @@ def test_a_song_that_cannot_be_fetched_is_tried_again_until_the_deadline(upstrea
 
     job = refreshed(generating_job)
     assert job.status == S.FAILED
-    assert job.error.startswith("The finished song could not be saved: The song could not be fetched from the generator")
+    assert job.error.startswith(
+        "The finished song could not be saved: The song could not be fetched from the generator"
+    )
 
 
-def test_a_song_trickling_in_past_the_download_deadline_is_tried_again(upstream, step_queue, settings, file_server, generating_job):
+def test_a_song_trickling_in_past_the_download_deadline_is_tried_again(
+    upstream, step_queue, settings, file_server, generating_job
+):
     settings.MUSICGEN_SONG_DOWNLOAD_TIMEOUT = 1
     song_url = file_server.route("/song.mp3", trickle(100, every_seconds=0.5))
     upstream.get_answers = [status("completed", audio_url=song_url)]
@@ -292,7 +296,9 @@ def test_a_song_trickling_in_past_the_download_deadline_is_tried_again(upstream,
     assert step_queue.last().task == "download"
 
 
-def test_a_song_link_answering_404_fails_the_job_without_trying_again(upstream, step_queue, file_server, generating_job):
+def test_a_song_link_answering_404_fails_the_job_without_trying_again(
+    upstream, step_queue, file_server, generating_job
+):
     upstream.get_answers = [status("completed", audio_url=file_server.url + "/expired.mp3")]
 
     flow.poll_step(generating_job.id, 0)
@@ -437,7 +443,9 @@ def test_a_truncated_song_fails_the_job_with_a_sentence_after_the_allowed_tries(
     assert job.download_tries == 3
 
 
-def test_a_download_whose_workers_keep_dying_is_failed_once_its_tries_are_used_up(upstream, step_queue, settings, generating_job):
+def test_a_download_whose_workers_keep_dying_is_failed_once_its_tries_are_used_up(
+    upstream, step_queue, settings, generating_job
+):
     # Each claim that no worker finished is a try used up: the reconciler sends the next one.
     Job.objects.filter(id=generating_job.id).update(
         status=S.DOWNLOADING, download_tries=settings.MUSICGEN_DOWNLOAD_MAX_ATTEMPTS

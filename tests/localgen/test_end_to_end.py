@@ -79,7 +79,11 @@ def test_the_hosted_example_client_gets_a_song_of_at_least_20_seconds(service_ur
 def test_a_reference_of_15_seconds_or_less_ends_in_error_saying_how_long_it_is(service_url, api_key):
     started = requests.post(
         f"{service_url}/v2/generate/audio",
-        json={"model": "minimax-music", "prompt": "One short line", "reference_audio_url": reference_url(SHORT_SUNG_CLIP)},
+        json={
+            "model": "minimax-music",
+            "prompt": "One short line",
+            "reference_audio_url": reference_url(SHORT_SUNG_CLIP),
+        },
         headers={"Authorization": f"Bearer {api_key}"},
         timeout=10,
     )

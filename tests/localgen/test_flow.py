@@ -159,7 +159,9 @@ def test_sweep_sends_a_render_whose_heartbeat_stopped_to_the_engine_again(genera
     assert engine_queue == [("localgen.tasks.render_generation", [str(generation.id)])]
 
 
-def test_a_render_sent_again_is_claimed_and_counted_as_a_new_render(generation, engine_queue, reference_served, monkeypatch, settings):
+def test_a_render_sent_again_is_claimed_and_counted_as_a_new_render(
+    generation, engine_queue, reference_served, monkeypatch, settings
+):
     Generation.objects.filter(id=generation.id).update(
         status="generating", render_tries=1, heartbeat_at=silent_since(settings.LOCALGEN_LOST_AFTER_SECONDS + 1)
     )
@@ -188,13 +190,17 @@ def test_sweep_fails_a_render_lost_as_many_times_as_allowed(generation, engine_q
 
 def test_sweep_leaves_a_render_with_a_recent_heartbeat_alone(generation, engine_queue):
     long_ago = timezone.now() - timedelta(hours=1)
-    Generation.objects.filter(id=generation.id).update(status="generating", started_at=long_ago, heartbeat_at=timezone.now())
+    Generation.objects.filter(id=generation.id).update(
+        status="generating", started_at=long_ago, heartbeat_at=timezone.now()
+    )
 
     assert flow.sweep_stale() == (0, 0)
 
 
 def test_sweep_sends_a_queued_generation_not_picked_up_in_time_to_the_engine_again(generation, engine_queue, settings):
-    Generation.objects.filter(id=generation.id).update(heartbeat_at=silent_since(settings.LOCALGEN_LOST_AFTER_SECONDS + 1))
+    Generation.objects.filter(id=generation.id).update(
+        heartbeat_at=silent_since(settings.LOCALGEN_LOST_AFTER_SECONDS + 1)
+    )
 
     assert flow.sweep_stale() == (0, 1)
     assert flow.sweep_stale() == (0, 0)  # sent once per silence, not on every sweep
@@ -222,7 +228,9 @@ def test_a_render_that_was_given_up_on_does_not_overwrite_its_replacement(genera
 
 
 @pytest.mark.django_db(transaction=True)  # the heartbeat writes from its own thread and connection
-def test_a_render_keeps_its_heartbeat_fresh_while_it_runs(app_key, reference_origin, reference_served, monkeypatch, settings):
+def test_a_render_keeps_its_heartbeat_fresh_while_it_runs(
+    app_key, reference_origin, reference_served, monkeypatch, settings
+):
     settings.LOCALGEN_HEARTBEAT_SECONDS = 0.1
     reference_url = reference_origin.url + REFERENCE_PATH
     generation = Generation.objects.create(key=app_key[0], prompt="One line", reference_audio_url=reference_url)

@@ -25,7 +25,9 @@ def status(client, generation_id, key):
     return client.get(URL, {"generation_id": generation_id}, headers=bearer(key))
 
 
-def test_post_creates_a_queued_generation_and_sends_it_to_the_engine_on_commit(client, app_key, django_capture_on_commit_callbacks, monkeypatch):
+def test_post_creates_a_queued_generation_and_sends_it_to_the_engine_on_commit(
+    client, app_key, django_capture_on_commit_callbacks, monkeypatch
+):
     sent = []
     monkeypatch.setattr("localgen.flow.celery_app.send_task", lambda name, args: sent.append((name, args)))
 
@@ -159,7 +161,10 @@ def test_audio_url_with_a_forged_token_is_not_found(client, db):
 
 def test_audio_url_on_s3_is_a_presigned_storage_url(client, app_key, monkeypatch):
     generation = Generation.objects.create(
-        key=app_key[0], prompt="x", reference_audio_url="https://example.com/r.mp3", status="completed",
+        key=app_key[0],
+        prompt="x",
+        reference_audio_url="https://example.com/r.mp3",
+        status="completed",
         audio_file="generations/some.mp3",
     )
     storage = PresigningStorage()
@@ -190,7 +195,9 @@ def test_status_of_an_id_that_is_not_a_uuid_is_404(client, app_key):
 
 
 def test_status_of_another_keys_generation_is_404(client, app_key, other_key):
-    generation = Generation.objects.create(key=other_key[0], prompt="x", reference_audio_url="https://example.com/r.mp3")
+    generation = Generation.objects.create(
+        key=other_key[0], prompt="x", reference_audio_url="https://example.com/r.mp3"
+    )
 
     response = status(client, generation.id, app_key[1])
 

@@ -27,4 +27,3 @@ def test_share_page_and_its_audio_are_private_and_not_stored(client, completed_j
     response = client.get(reverse(view, args=[token]))
     assert response.status_code in (200, 302)
     assert cache_directives(response) == NOT_STORED
-

@@ -13,7 +13,9 @@ from jobs.models import DraftReference, Job
 from tests.audio_samples import tone_wav
 from tests.factories import DraftReferenceFactory
 from tests.fake_upstream import FakeUpstream
+from tests.file_server import closed_port
 from tests.jobs.conftest import StepQueue
+from tests.redis_server import broker_of_this_process
 
 NEW = reverse("jobs:new")
 DRAFTS = reverse("jobs:draft_create")
@@ -67,9 +69,7 @@ def test_the_analysis_is_asked_for_once_the_draft_is_committed(owner_client, dja
     assert len(on_commit) == 1
 
 
-def test_the_upload_answers_without_calling_the_generator(
-    owner_client, settings, django_capture_on_commit_callbacks
-):
+def test_the_upload_answers_without_calling_the_generator(owner_client, settings, django_capture_on_commit_callbacks):
     generator, unread_steps = FakeUpstream(), StepQueue(f"test-steps-{uuid.uuid4().hex}")
     settings.MUSICGEN_API_BASE_URL = generator.url
     settings.MUSICGEN_APP_QUEUE = unread_steps.name  # the analysis step is sent there, and not run
@@ -198,16 +198,9 @@ def test_a_teammates_draft_analysis_is_not_found(teammate_client, owner):
 
 @pytest.fixture
 def broker_unreachable():
-    """The Celery app's broker moved to a closed port, as when Redis is down; restored afterwards."""
-    from musicgen.celery import app as celery_app
-
-    conf = celery_app.conf
-    urls = conf.broker_url, conf.broker_write_url
-    conf.broker_url = conf.broker_write_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
-    celery_app._after_fork()  # drops the pooled connections to the real broker
-    yield
-    conf.broker_url, conf.broker_write_url = urls
-    celery_app._after_fork()
+    """This process's Celery app sends to a closed port, as when Redis is down; restored afterwards."""
+    with broker_of_this_process(f"redis://127.0.0.1:{closed_port()}/0"):
+        yield
 
 
 def test_with_the_broker_down_the_draft_stands_and_shows_the_measurement_alone(

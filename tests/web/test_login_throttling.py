@@ -31,7 +31,7 @@ def log_in(client, url, username, password, address):
 
 
 def test_wrong_passwords_below_the_limit_show_the_form_again(client, owner, login_url):
-    for attempt in range(FAILURE_LIMIT - 1):
+    for _ in range(FAILURE_LIMIT - 1):
         response = log_in(client, login_url, "owner", "wrong", "10.0.0.1")
         assert response.status_code == 200
     assert "correct username and password" in response.content.decode()
@@ -64,7 +64,7 @@ def test_failures_for_many_accounts_from_one_address_lock_that_address(client, o
 
 
 def test_a_correct_password_works_again_once_the_cool_off_has_passed(client, owner):
-    for attempt in range(FAILURE_LIMIT):
+    for _ in range(FAILURE_LIMIT):
         log_in(client, reverse("login"), "owner", "wrong", "10.0.4.1")
     AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
     response = log_in(client, reverse("login"), "owner", PASSWORD, "10.0.4.1")
