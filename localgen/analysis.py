@@ -18,7 +18,6 @@ holds a web worker. Keys see only their own analyses, as with generations.
 
 import logging
 import tempfile
-import uuid
 from datetime import timedelta
 
 from django.db import transaction
@@ -30,7 +29,7 @@ from django.views.decorators.http import require_http_methods
 from localgen.flow import _sentence
 from localgen.models import Analysis
 from localgen.reference import ReferenceUnavailable, fetch_reference
-from localgen.views import _error, bearer_key_required, json_object_body, refused_reference_url
+from localgen.views import _error, bearer_key_required, json_object_body, owned_by_key, refused_reference_url
 
 logger = logging.getLogger(__name__)
 S = Analysis.Status
@@ -67,7 +66,7 @@ def _analysis_status(request, key):
     analysis_id = request.GET.get("analysis_id", "")
     if not analysis_id:
         return _error(422, "analysis_id is required.", fields={"analysis_id": "is required"})
-    analysis = _own_analysis(key, analysis_id)
+    analysis = owned_by_key(Analysis, key, analysis_id)
     if analysis is None:
         return _error(404, "No analysis with this id was asked for with this API key.")
     return JsonResponse(
@@ -78,14 +77,6 @@ def _analysis_status(request, key):
             "error": analysis.error or None,
         }
     )
-
-
-def _own_analysis(key, analysis_id):
-    try:
-        uuid.UUID(analysis_id)
-    except ValueError:
-        return None
-    return Analysis.objects.filter(id=analysis_id, key=key).first()
 
 
 # --- the flow -------------------------------------------------------------------------------------

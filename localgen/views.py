@@ -153,7 +153,7 @@ def _generation_status(request, key):
     generation_id = request.GET.get("generation_id", "")
     if not generation_id:
         return _error(422, "generation_id is required.", fields={"generation_id": "is required"})
-    generation = _own_generation(key, generation_id)
+    generation = owned_by_key(Generation, key, generation_id)
     if generation is None:
         return _error(404, "No generation with this id was made with this API key.")
     audio_file = None
@@ -169,12 +169,14 @@ def _generation_status(request, key):
     )
 
 
-def _own_generation(key, generation_id):
+def owned_by_key(model, key, object_id):
+    """The `model` row (a generation, an analysis) with this id made with this key, or None: another
+    key's rows are as unknown as ids that do not exist."""
     try:
-        uuid.UUID(generation_id)
+        uuid.UUID(object_id)
     except ValueError:
         return None
-    return Generation.objects.filter(id=generation_id, key=key).first()
+    return model.objects.filter(id=object_id, key=key).first()
 
 
 def _audio_url(generation):
