@@ -69,16 +69,25 @@ DEBUG = envbool("MUSICGEN_DEBUG", True)
 
 DEVELOPMENT_SECRET_KEY = "musicgen-local-development-only-not-secret"
 SECRET_KEY = envsecret("MUSICGEN_SECRET_KEY")
+# Behind an HTTPS proxy (MUSICGEN_HTTPS=true) the site faces a network; read here for the key check too.
+HTTPS = envbool("MUSICGEN_HTTPS", False)
+
+
+def weak_secret_key(key):
+    """Django's deploy check would only warn; a guessable key lets anyone forge sessions and signed links."""
+    return (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
 if not DEBUG:
     if not SECRET_KEY:
         raise ImproperlyConfigured("MUSICGEN_SECRET_KEY must be set when MUSICGEN_DEBUG is false.")
-    # Django's own deploy check would only warn; a guessable key lets anyone forge sessions and signed links.
-    if (
-        SECRET_KEY == DEVELOPMENT_SECRET_KEY
-        or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
-        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
-        or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
-    ):
+    # The production settings tried on loopback (`MUSICGEN_SECRET_KEY=x make run`) may use any key but the
+    # published development one; a deployment behind HTTPS needs a strong one.
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or (HTTPS and weak_secret_key(SECRET_KEY)):
         raise ImproperlyConfigured(
             f"MUSICGEN_SECRET_KEY is the development key or too weak for MUSICGEN_DEBUG=false: use at least "
             f"{SECRET_KEY_MIN_LENGTH} random characters, e.g. from "
@@ -94,8 +103,7 @@ PUBLIC_BASE_URL = envstr("MUSICGEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rs
 PUBLIC_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(PUBLIC_BASE_URL))
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("MUSICGEN_CSRF_TRUSTED_ORIGINS").split(",") if o] or [PUBLIC_ORIGIN]
 
-# --- behind an HTTPS proxy (nginx...): one switch for every setting that depends on it ---
-HTTPS = envbool("MUSICGEN_HTTPS", False)
+# --- behind an HTTPS proxy (nginx...): one switch (HTTPS, read above) for every setting that depends on it ---
 # How many proxies in front of us append to X-Forwarded-For; the client address is read from there
 # only when this is more than 0 (see musicgen/ratelimit.py), since anyone can send that header.
 TRUSTED_PROXY_COUNT = envint("MUSICGEN_TRUSTED_PROXY_COUNT", 1 if HTTPS else 0)
