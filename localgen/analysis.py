@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from localgen.flow import _sentence
+from localgen.flow import _sentence, send_to_engine
 from localgen.models import Analysis
 from localgen.reference import ReferenceUnavailable, fetch_reference
 from localgen.views import _error, bearer_key_required, json_object_body, owned_by_key, refused_reference_url
@@ -84,11 +84,9 @@ def _analysis_status(request, key):
 
 def analysis_create(*, key, reference_audio_url: str) -> Analysis:
     """Record a queued analysis and send it to the engine worker once the row is committed."""
-    from localgen.tasks import analyze_reference  # localgen.tasks imports this module
-
     with transaction.atomic():
         analysis = Analysis.objects.create(key=key, reference_audio_url=reference_audio_url)
-        analyze_reference.delay_on_commit(str(analysis.id))
+        transaction.on_commit(lambda: send_to_engine("analyze_reference", analysis.id), robust=True)
     return analysis
 
 

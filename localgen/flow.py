@@ -56,16 +56,20 @@ def generation_create(*, key, prompt, reference_audio_url):
     """Record a queued generation and send it to the engine worker once the row is committed."""
     with transaction.atomic():
         generation = Generation.objects.create(key=key, prompt=prompt, reference_audio_url=reference_audio_url)
-        transaction.on_commit(lambda: _send_to_engine(generation.id), robust=True)
+        transaction.on_commit(lambda: send_to_engine("render_generation", generation.id), robust=True)
     return generation
 
 
-def _send_to_engine(generation_id):
-    # By name: localgen/tasks.py imports this module.
+def send_to_engine(task, object_id):
+    """Send a render or an analysis to the engine worker; a broker that is down is logged, not raised.
+
+    By name: localgen/tasks.py imports this module. The row stays queued: the sweep sends a lost
+    render again, and the app gives up on a lost analysis at its own deadline.
+    """
     try:
-        celery_app.send_task("localgen.tasks.render_generation", args=[str(generation_id)])
+        celery_app.send_task(f"localgen.tasks.{task}", args=[str(object_id)])
     except BrokerUnavailable:
-        logger.warning("generation %s: the broker did not take the render; the sweep will send it again", generation_id)
+        logger.warning("%s %s: the broker did not take it; it stays queued", task, object_id)
 
 
 def render_step(generation_id):
@@ -172,12 +176,12 @@ def sweep_stale():
                 "out of memory). Send the generation again later.",
             )
         elif lost.update(status=S.QUEUED, heartbeat_at=now):
-            _send_to_engine(generation_id)
+            send_to_engine("render_generation", generation_id)
             resent += 1
     waiting = Generation.objects.filter(status=S.QUEUED, heartbeat_at__lt=lost_before)
     for generation_id in waiting.values_list("id", flat=True):
         if waiting.filter(id=generation_id).update(heartbeat_at=now):
-            _send_to_engine(generation_id)
+            send_to_engine("render_generation", generation_id)
             resent += 1
     return failed, resent
 
