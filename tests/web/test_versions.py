@@ -1,6 +1,5 @@
 """Versions on the pages: asked for on the new-song form, side by side on the job page, the pick in the history."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,24 +8,12 @@ from django.utils import timezone
 
 from jobs.models import Job
 from tests.factories import DraftReferenceFactory, JobFactory
-from tests.web.job_data import create_many_jobs, make_completed
+from tests.web.job_data import create_many_jobs, make_completed, make_versions
 from tests.web.test_new_job import stored_references, wav_upload
 
 NEW = reverse("jobs:new")
 HISTORY = reverse("jobs:history")
 LYRICS = "Walking down the river\nSinging all night long"
-
-
-def versions_of(owner, *, statuses=("completed", "completed"), prompt=LYRICS):
-    """Versions of one upload as rows (test data): completed ones get a stored song."""
-    group, created_at = uuid.uuid4(), timezone.now() - timedelta(minutes=1)
-    versions = []
-    for number, status in enumerate(statuses, start=1):
-        job = JobFactory(
-            owner=owner, prompt=prompt, version_group=group, version_number=number, created_at=created_at, status=status
-        )
-        versions.append(make_completed(job) if status == "completed" else job)
-    return versions
 
 
 def pick(client, job):
@@ -74,7 +61,7 @@ def test_versions_that_would_pass_the_hourly_limit_are_refused_whole(owner_clien
 
 
 def test_the_job_page_shows_every_version_side_by_side_with_its_player(owner_client, owner):
-    first, second, third = versions_of(owner, statuses=("completed", "completed", "generating"))
+    first, second, third = make_versions(owner, statuses=("completed", "completed", "generating"))
     page = owner_client.get(first.get_absolute_url()).content.decode()
     assert "3 versions" in page
     assert 'id="version-1-waveform"' in page and 'id="version-2-waveform"' in page
@@ -86,7 +73,7 @@ def test_the_job_page_shows_every_version_side_by_side_with_its_player(owner_cli
 
 
 def test_the_owner_may_pick_a_finished_version_and_a_teammate_sees_the_pick(owner_client, teammate_client, owner):
-    first, second = versions_of(owner)
+    first, second = make_versions(owner)
     assert "Pick version 2" in owner_client.get(first.get_absolute_url()).content.decode()
     response = pick(owner_client, second)
     assert response["Location"] == second.get_absolute_url()
@@ -96,26 +83,26 @@ def test_the_owner_may_pick_a_finished_version_and_a_teammate_sees_the_pick(owne
 
 
 def test_a_teammate_cannot_pick(teammate_client, owner):
-    _, second = versions_of(owner)
+    _, second = make_versions(owner)
     assert pick(teammate_client, second).status_code == 403
     assert not Job.objects.filter(is_pick=True).exists()
 
 
 def test_a_team_admin_may_pick(team_admin_client, owner):
-    first, _ = versions_of(owner)
+    first, _ = make_versions(owner)
     pick(team_admin_client, first)
     assert Job.objects.get(is_pick=True) == first
 
 
 def test_picking_a_version_still_being_made_says_why(owner_client, owner):
-    _, moving = versions_of(owner, statuses=("completed", "generating"))
+    _, moving = make_versions(owner, statuses=("completed", "generating"))
     response = owner_client.post(reverse("jobs:pick", args=[moving.id]), follow=True)
     assert "Only a finished version can be the pick; this one is generating." in response.content.decode()
     assert not Job.objects.filter(is_pick=True).exists()
 
 
 def test_a_version_card_polls_while_moving_and_shows_its_player_once_finished(owner_client, owner):
-    _, moving = versions_of(owner, statuses=("completed", "generating"))
+    _, moving = make_versions(owner, statuses=("completed", "generating"))
     card_url = reverse("jobs:version_card", args=[moving.id])
     assert f'hx-get="{card_url}"' in owner_client.get(card_url).content.decode()
     make_completed(moving)
@@ -125,7 +112,7 @@ def test_a_version_card_polls_while_moving_and_shows_its_player_once_finished(ow
 
 @pytest.mark.parametrize("picked", [1, 2])
 def test_the_history_lists_a_groups_pick_first(owner_client, owner, picked):
-    versions = versions_of(owner, prompt="Version song")
+    versions = make_versions(owner, prompt="Version song")
     pick(owner_client, versions[picked - 1])
     page = owner_client.get(HISTORY).content.decode()
     marks = [f"· version {number}</small>" for number in (1, 2)]
@@ -136,7 +123,7 @@ def test_the_history_lists_a_groups_pick_first(owner_client, owner, picked):
 def test_history_queries_do_not_grow_with_versions(owner_client, owner, django_assert_max_num_queries):
     create_many_jobs(owner, 100)
     for _ in range(10):
-        versions_of(owner, statuses=("completed", "failed", "queued"))
+        make_versions(owner, statuses=("completed", "failed", "queued"))
     with django_assert_max_num_queries(4):  # session, user, the person's teams, one page of jobs with the count
         response = owner_client.get(HISTORY)
     assert "130 songs" in response.content.decode()
