@@ -127,3 +127,9 @@ def test_history_queries_do_not_grow_with_versions(owner_client, owner, django_a
     with django_assert_max_num_queries(4):  # session, user, the person's teams, one page of jobs with the count
         response = owner_client.get(HISTORY)
     assert "130 songs" in response.content.decode()
+
+
+def test_deleting_a_version_says_the_others_and_their_reference_stay(owner_client, owner):
+    first, second = make_versions(owner)
+    page = owner_client.get(reverse("jobs:delete", args=[second.id])).content.decode()
+    assert "This is version 2; the other versions stay, and so does the reference while one of them uses it." in page
