@@ -2,16 +2,11 @@
 (a different seed each), one stored reference that outlives the first version's deletion."""
 
 import pytest
-import requests
-from django.conf import settings
 from django.core.files.storage import default_storage
 
-from api.tokens import api_token_create
 from jobs.models import Job
-from localgen.keys import generation_key_create
 from tests.audio_samples import REFERENCE_SONG
-from tests.e2e.test_api_flow import poll_until_final
-from tests.factories import UserFactory
+from tests.e2e.test_api_flow import poll_until_final, script_session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +14,8 @@ LYRICS = "Two roads across the valley\nOne of them leads home"
 
 
 def test_two_versions_are_two_different_songs_from_one_stored_reference(celery_workers):
-    generation_key_create(name="app", plaintext=settings.MUSICGEN_API_KEY)
     live_url = celery_workers.url
-    _, token = api_token_create(user=UserFactory(username="versions"), name="e2e")
-    api = requests.Session()
-    api.headers["Authorization"] = f"Bearer {token}"
+    api = script_session("versions")
 
     with REFERENCE_SONG.open("rb") as reference:
         created = api.post(
