@@ -1,8 +1,21 @@
-// The versions block of a job page: one version sounds at a time, so versions are compared by ear.
-// Media events do not bubble, so the listener catches them on their way down.
+// Versions, on the two pages that know them. The new-song form's button says how many songs it
+// makes ("Make 2 versions"); on a job page, one version sounds at a time, so they are compared by ear.
 (function () {
   "use strict";
 
+  function labelSubmit(select) {
+    var button = select.form && select.form.querySelector("button[type=submit]");
+    if (!button) return;
+    if (!button.dataset.singleLabel) button.dataset.singleLabel = button.textContent;
+    var count = Number(select.value);
+    button.textContent = count > 1 ? "Make " + count + " versions" : button.dataset.singleLabel;
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[name=versions]")) labelSubmit(event.target);
+  });
+
+  // Media events do not bubble, so this listener catches them on their way down.
   document.addEventListener(
     "play",
     function (event) {
@@ -14,4 +27,8 @@
     },
     true
   );
+
+  htmx.onLoad(function (root) {  // the form comes back with its errors through htmx, versions still chosen
+    Array.prototype.forEach.call(root.querySelectorAll("select[name=versions]"), labelSubmit);
+  });
 })();

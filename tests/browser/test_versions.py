@@ -1,7 +1,10 @@
 """Versions of one upload in a real browser: side by side, each playing in its own player, one picked."""
 
+import re
+
 import pytest
 import soundfile
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from jobs.models import Job
@@ -68,3 +71,21 @@ def test_two_versions_play_side_by_side_and_the_owner_picks_one(page, live_serve
     wait_for_version_waveform(page, 2)
     save_screenshot(page, "job-versions")
     assert Job.objects.get(is_pick=True) == mine
+
+
+def test_the_form_makes_two_versions_of_one_chosen_file(page, live_server, owner):
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + reverse("jobs:new"))
+    page.get_by_label("Lyrics").fill("Harbour lights\nSecond line")
+    page.get_by_label("Reference song").set_input_files(REFERENCE_SONG)
+    expect(page.locator("[data-reference-analysis]")).to_contain_text("60.0 s")
+
+    page.get_by_label("Versions").select_option("2")
+    page.get_by_role("button", name="Make 2 versions").click()
+    page.wait_for_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
+
+    expect(page.get_by_role("heading", name="2 versions")).to_be_visible()
+    expect(page.locator("#version-2")).to_contain_text("Queued")  # no worker runs in this test
+    first, second = Job.objects.order_by("version_number")
+    assert page.url.endswith(first.get_absolute_url())
+    assert first.reference_track.name == second.reference_track.name  # the one file the page uploaded
