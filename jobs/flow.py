@@ -11,6 +11,10 @@ Every transition is a conditional UPDATE (`WHERE status = <expected>`), so when 
 only one of them moves the job; the loser sees "not moved" and stops. Each transition leaves a
 JobEvent, so errors of earlier attempts survive a retry. HTTP calls happen outside transactions.
 
+Versions ("Make 2 versions": one upload, several jobs using its one stored reference) each go
+through this flow on their own; the pick among them (`job_pick`) is a mark on a finished one, not a
+status.
+
 Tasks (jobs/tasks.py) only call the `*_step` functions below with a job id; a step that finds the
 job in another state than it expects does nothing, so every task is safe to run twice. Poll and
 download steps also carry the job's poll or download count, claimed with a conditional update, so
@@ -114,7 +118,7 @@ def job_create(*, owner, team, prompt, reference_track, reference_info, versions
     return job
 
 
-def job_record(job: Job, *, versions: int = 1) -> list[Job]:
+def job_record(job: Job, *, versions: int = 1) -> None:
     """Save a new job whose reference is already stored (an upload, or a draft's: jobs/drafts.py) as
     queued, and send it to a worker once the row is committed.
 
@@ -132,7 +136,6 @@ def job_record(job: Job, *, versions: int = 1) -> list[Job]:
             JobEvent.objects.create(job=sibling, attempt=sibling.attempt, to_status=S.QUEUED, note="Uploaded.")
             # robust: whatever goes wrong sending the message, the person still gets their job page.
             transaction.on_commit(functools.partial(schedule, "submit", sibling.id), robust=True)
-    return siblings
 
 
 def _sibling_of(job: Job, version_number: int) -> Job:
@@ -152,9 +155,11 @@ def job_pick(job: Job, *, by) -> None:
             f"Only a finished version can be the pick; this one is {job.get_status_display().lower()}. "
             "Listen to the versions once they are ready, then pick one."
         )
+    versions = Job.objects.filter(version_group=job.version_group)
     with transaction.atomic():
-        Job.objects.filter(version_group=job.version_group, is_pick=True).exclude(id=job.id).update(is_pick=False)
-        Job.objects.filter(id=job.id).update(is_pick=True)
+        _lock(versions)  # two picks at once go one after the other
+        versions.filter(is_pick=True).exclude(id=job.id).update(is_pick=False)
+        versions.filter(id=job.id).update(is_pick=True)
     job.is_pick = True
     logger.info("job %s picked among its versions by %s", job.id, by.username)
 
@@ -187,6 +192,11 @@ def job_retry(job, *, by):
     return moved
 
 
+def _lock(jobs) -> None:
+    """Lock these job rows until the transaction ends, always in id order, so two lockers never deadlock."""
+    list(jobs.select_for_update().order_by("id").values_list("id"))
+
+
 class JobNotDeletable(ExplainedError):
     pass
 
@@ -206,7 +216,7 @@ def job_delete(job: Job) -> None:
     """
     versions = Job.objects.filter(version_group=job.version_group) if job.has_versions else Job.objects.none()
     with transaction.atomic():
-        list(versions.select_for_update().order_by("id").values_list("id"))  # one order: no deadlock
+        _lock(versions)
         deleted, _ = Job.objects.filter(id=job.id, status__in=Job.FINAL_STATUSES).delete()
         if not deleted:
             raise JobNotDeletable(
