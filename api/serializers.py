@@ -1,9 +1,11 @@
 """What the API answers: jobs with their steps and URLs, share links, teams. Reads only; writes go through forms."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from jobs.models import Job, JobEvent, ShareLink
+from jobs.selectors import versions_of
 from teams.models import Membership
 
 
@@ -29,7 +31,12 @@ class JobSerializer(serializers.ModelSerializer):
             "id", "status", "status_words", "error", "title", "prompt", "team", "team_name", "made_by",
             "reference_name", "reference_duration", "song_duration", "attempt",
             "created_at", "status_changed_at", "completed_at", "steps", "page_url", "audio_url", "download_url",
+            "version_group", "version_number", "is_pick",
         ]  # fmt: skip
+        extra_kwargs = {
+            "version_group": {"help_text": "Shared by the versions made from one upload; null for a single song."},
+            "is_pick": {"help_text": "Whether its maker picked this version among its siblings."},
+        }
 
     def _absolute(self, url):
         return self.context["request"].build_absolute_uri(url)
@@ -44,12 +51,43 @@ class JobSerializer(serializers.ModelSerializer):
         return self._absolute(reverse("api:job_song_download", args=[job.id])) if job.song else None
 
 
+class VersionSerializer(serializers.ModelSerializer):
+    status_words = serializers.CharField(source="get_status_display")
+    url = serializers.SerializerMethodField(help_text="The version's own API URL.")
+
+    class Meta:
+        model = Job
+        fields = ["id", "version_number", "status", "status_words", "is_pick", "url"]
+
+    def get_url(self, job) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:job", args=[job.id]))
+
+
+class JobDetailSerializer(JobSerializer):
+    """One job with every version made with it from the same upload (itself included; [] for a single song)."""
+
+    versions = serializers.SerializerMethodField()
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "versions"]
+
+    @extend_schema_field(VersionSerializer(many=True))
+    def get_versions(self, job):
+        return VersionSerializer(versions_of(job), many=True, context=self.context).data
+
+
 class JobCreateRequestSerializer(serializers.Serializer):
     """Documents the multipart request; the checks themselves are the new-song form's (jobs.forms.JobCreateForm)."""
 
     reference_track = serializers.FileField(help_text="WAV or MP3 with vocals, longer than the minimum length.")
     prompt = serializers.CharField(help_text="The lyrics: one sung line per line; a blank line is a pause.")
     team = serializers.CharField(required=False, help_text="A team's id or name; by default the last one you used.")
+    versions = serializers.IntegerField(
+        required=False,
+        default=1,
+        help_text="How many versions to make from this one upload (1 to MUSICGEN_MAX_VERSIONS, 4 by default); "
+        "each is a job of its own and counts towards the hourly limit. The answer is the first version.",
+    )
 
 
 class FieldErrorsSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/jobs/<uuid:job_id>/", views.JobDetailView.as_view(), name="job"),
     path("api/jobs/<uuid:job_id>/cancel/", views.JobCancelView.as_view(), name="job_cancel"),
     path("api/jobs/<uuid:job_id>/retry/", views.JobRetryView.as_view(), name="job_retry"),
+    path("api/jobs/<uuid:job_id>/pick/", views.JobPickView.as_view(), name="job_pick"),
     path("api/jobs/<uuid:job_id>/song/", views.JobSongView.as_view(), name="job_song"),
     path("api/jobs/<uuid:job_id>/song/download/", views.JobSongDownloadView.as_view(), name="job_song_download"),
     path("api/jobs/<uuid:job_id>/share-links/", views.ShareLinkCreateView.as_view(), name="share_links"),

@@ -19,6 +19,7 @@ from api.serializers import (
     DetailSerializer,
     FieldErrorsSerializer,
     JobCreateRequestSerializer,
+    JobDetailSerializer,
     JobSerializer,
     ShareLinkCreateRequestSerializer,
     ShareLinkSerializer,
@@ -48,7 +49,8 @@ def field_errors(form) -> Response:
 
 
 def job_answer(request, job, status=http.HTTP_200_OK) -> Response:
-    return Response(JobSerializer(job, context={"request": request}).data, status=status)
+    """One job as the API shows it, with its versions."""
+    return Response(JobDetailSerializer(job, context={"request": request}).data, status=status)
 
 
 def refused(message: str, status=http.HTTP_409_CONFLICT) -> Response:
@@ -94,7 +96,7 @@ class JobListView(ListAPIView):
     @extend_schema(
         summary="Start a new song",
         request={"multipart/form-data": JobCreateRequestSerializer},
-        responses={201: JobSerializer, 400: FieldErrorsSerializer, 429: DetailSerializer},
+        responses={201: JobDetailSerializer, 400: FieldErrorsSerializer, 429: DetailSerializer},
     )
     def post(self, request):
         form = JobCreateForm(request.data, request.FILES, user=request.user)
@@ -112,13 +114,14 @@ class JobListView(ListAPIView):
                 prompt=form.cleaned_data["prompt"],
                 reference_track=reference_track,
                 reference_info=form.reference_info,
+                versions=form.cleaned_data["versions"],
             )
         return job_answer(request, job, http.HTTP_201_CREATED)
 
 
 class JobDetailView(APIView):
     @extend_schema(summary="One job: its status in words, error, steps and, once completed, its song's URLs",
-                   responses={200: JobSerializer, 404: NOT_FOUND})  # fmt: skip
+                   responses={200: JobDetailSerializer, 404: NOT_FOUND})  # fmt: skip
     def get(self, request, job_id):
         return job_answer(request, selectors.job_for_viewer(request.user, job_id))
 
@@ -142,7 +145,7 @@ class JobActionView(APIView):
     done = ""
 
     @extend_schema(
-        request=None, responses={200: JobSerializer, 403: NOT_ALLOWED, 404: NOT_FOUND, 409: DetailSerializer}
+        request=None, responses={200: JobDetailSerializer, 403: NOT_ALLOWED, 404: NOT_FOUND, 409: DetailSerializer}
     )
     def post(self, request, job_id):
         job = selectors.job_for_manager(request.user, job_id)
@@ -159,6 +162,21 @@ class JobCancelView(JobActionView):
 
 class JobRetryView(JobActionView):
     action_name, done = "job_retry", "retried"
+
+
+class JobPickView(APIView):
+    @extend_schema(
+        summary="Pick a finished version among the versions made from one upload",
+        request=None,
+        responses={200: JobDetailSerializer, 403: NOT_ALLOWED, 404: NOT_FOUND, 409: DetailSerializer},
+    )
+    def post(self, request, job_id):
+        job = selectors.job_for_manager(request.user, job_id)
+        try:
+            flow.job_pick(job, by=request.user)
+        except flow.JobNotPickable as refusal:
+            return refused(refusal.message)
+        return job_answer(request, job)
 
 
 class ShareLinkCreateView(APIView):

@@ -97,8 +97,9 @@ def draft_reference_for_owner(*, owner, draft_id) -> DraftReference:
     return draft
 
 
-def job_create_from_draft(*, draft: DraftReference, team, prompt: str) -> Job:
-    """Make the queued job with the draft's stored file as its reference (no copy), and delete the draft.
+def job_create_from_draft(*, draft: DraftReference, team, prompt: str, versions: int = 1) -> Job:
+    """Make the queued job (and its other `versions`) with the draft's stored file as its reference (no
+    copy), and delete the draft. Returns the first version.
 
     Both in one transaction, and the draft is deleted only if it is still there and unexpired: a
     second submit of the same draft, or the sweeper having taken it, leaves no job (DraftUnavailable).
@@ -117,7 +118,7 @@ def job_create_from_draft(*, draft: DraftReference, team, prompt: str) -> Job:
         taken, _ = DraftReference.objects.filter(id=draft.id, expires_at__gt=timezone.now()).delete()
         if not taken:
             raise DraftUnavailable.gone()
-        flow.job_record(job)
+        flow.job_record(job, versions=versions)
     return job
 
 

@@ -11,6 +11,10 @@ Every transition is a conditional UPDATE (`WHERE status = <expected>`), so when 
 only one of them moves the job; the loser sees "not moved" and stops. Each transition leaves a
 JobEvent, so errors of earlier attempts survive a retry. HTTP calls happen outside transactions.
 
+Versions ("Make 2 versions": one upload, several jobs using its one stored reference) each go
+through this flow on their own; the pick among them (`job_pick`) is a mark on a finished one, not a
+status.
+
 Tasks (jobs/tasks.py) only call the `*_step` functions below with a job id; a step that finds the
 job in another state than it expects does nothing, so every task is safe to run twice. Poll and
 download steps also carry the job's poll or download count, claimed with a conditional update, so
@@ -23,8 +27,10 @@ sent again but a step waiting for a later `Retry-After` is left to wait.
 """
 
 import errno
+import functools
 import logging
 import tempfile
+import uuid
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -91,8 +97,9 @@ def step_overran(job_id):
 # --- what people do -----------------------------------------------------------------------------
 
 
-def job_create(*, owner, team, prompt, reference_track, reference_info):
-    """Store the reference, create the queued job, and send it to a worker once the row is committed."""
+def job_create(*, owner, team, prompt, reference_track, reference_info, versions: int = 1) -> Job:
+    """Store the reference once, create `versions` queued jobs using it, and send each to a worker once
+    the rows are committed. Returns the first version."""
     job = Job(
         owner=owner,
         team=team,
@@ -104,22 +111,57 @@ def job_create(*, owner, team, prompt, reference_track, reference_info):
     )
     job.reference_track.save(f"reference.{reference_info.format}", reference_track, save=False)
     try:
-        job_record(job)
+        job_record(job, versions=versions)
     except Exception:
         default_storage.delete(job.reference_track.name)
         raise
     return job
 
 
-def job_record(job):
+def job_record(job: Job, *, versions: int = 1) -> None:
     """Save a new job whose reference is already stored (an upload, or a draft's: jobs/drafts.py) as
-    queued, and send it to a worker once the row is committed."""
+    queued, and send it to a worker once the row is committed.
+
+    With `versions` > 1 the job is version 1 of a group: its siblings are the same request (the same
+    stored reference, no copy) saved as jobs of their own, each submitted and generated separately.
+    """
+    siblings = [job, *(_sibling_of(job, number) for number in range(2, versions + 1))]
+    if versions > 1:
+        job.version_group = uuid.uuid4()
+        for sibling in siblings:
+            sibling.version_group = job.version_group
     with transaction.atomic():
-        job.save(force_insert=True)
-        JobEvent.objects.create(job=job, attempt=job.attempt, to_status=S.QUEUED, note="Uploaded.")
-        # robust: whatever goes wrong sending the message, the person still gets their job page.
-        transaction.on_commit(lambda: schedule("submit", job.id), robust=True)
-    return job
+        for sibling in siblings:
+            sibling.save(force_insert=True)
+            JobEvent.objects.create(job=sibling, attempt=sibling.attempt, to_status=S.QUEUED, note="Uploaded.")
+            # robust: whatever goes wrong sending the message, the person still gets their job page.
+            transaction.on_commit(functools.partial(schedule, "submit", sibling.id), robust=True)
+
+
+def _sibling_of(job: Job, version_number: int) -> Job:
+    """A copy of an unsaved job as another version: every field the same but its id and number."""
+    fields = {
+        field.attname: getattr(job, field.attname) for field in Job._meta.concrete_fields if not field.primary_key
+    }
+    return Job(**fields | {"version_number": version_number})
+
+
+def job_pick(job: Job, *, by) -> None:
+    """Mark a finished version as the pick of its group; a pick made earlier moves to it."""
+    if not job.has_versions:
+        raise JobNotPickable("This song was made as a single version, so there is no other version to pick from.")
+    if job.status != S.COMPLETED:
+        raise JobNotPickable(
+            f"Only a finished version can be the pick; this one is {job.get_status_display().lower()}. "
+            "Listen to the versions once they are ready, then pick one."
+        )
+    versions = Job.objects.filter(version_group=job.version_group)
+    with transaction.atomic():
+        _lock(versions)  # two picks at once go one after the other
+        versions.filter(is_pick=True).exclude(id=job.id).update(is_pick=False)
+        versions.filter(id=job.id).update(is_pick=True)
+    job.is_pick = True
+    logger.info("job %s picked among its versions by %s", job.id, by.username)
 
 
 def job_cancel(job, *, by):
@@ -150,7 +192,16 @@ def job_retry(job, *, by):
     return moved
 
 
+def _lock(jobs) -> None:
+    """Lock these job rows until the transaction ends, always in id order, so two lockers never deadlock."""
+    list(jobs.select_for_update().order_by("id").values_list("id"))
+
+
 class JobNotDeletable(ExplainedError):
+    pass
+
+
+class JobNotPickable(ExplainedError):
     pass
 
 
@@ -159,16 +210,23 @@ def job_delete(job: Job) -> None:
 
     Only a finished job (completed, failed, cancelled): a moving one may be mid-step in a worker, which
     would store a song for a job that no longer exists. The row goes first, so a file is never missing
-    for a job that is still listed.
+    for a job that is still listed. The reference stays while another version still uses it: the
+    versions' rows are locked while one is deleted, so two versions deleted at once cannot each leave
+    the file to the other.
     """
-    deleted, _ = Job.objects.filter(id=job.id, status__in=Job.FINAL_STATUSES).delete()
-    if not deleted:
-        raise JobNotDeletable(
-            "This job is still being made, so it cannot be deleted yet; cancel it or wait until it finishes."
-        )
-    for stored in (job.reference_track, job.song):
-        if stored.name:
-            stored.storage.delete(stored.name)
+    versions = Job.objects.filter(version_group=job.version_group) if job.has_versions else Job.objects.none()
+    with transaction.atomic():
+        _lock(versions)
+        deleted, _ = Job.objects.filter(id=job.id, status__in=Job.FINAL_STATUSES).delete()
+        if not deleted:
+            raise JobNotDeletable(
+                "This job is still being made, so it cannot be deleted yet; cancel it or wait until it finishes."
+            )
+        reference_in_use = versions.filter(reference_track=job.reference_track.name).exists()
+    if not reference_in_use:
+        job.reference_track.storage.delete(job.reference_track.name)
+    if job.song.name:
+        job.song.storage.delete(job.song.name)
 
 
 # --- what workers do ----------------------------------------------------------------------------

@@ -74,6 +74,15 @@ class JobCreateForm(forms.Form):
         help_text="Everyone in this team can see, play and share the song.",
     )
 
+    versions = forms.TypedChoiceField(
+        label="Versions",
+        coerce=int,
+        required=False,
+        empty_value=1,
+        help_text="Each version is a song of its own from the same reference and lyrics; listen to them side by "
+        "side and pick one. Every version counts towards your songs an hour.",
+    )
+
     def __init__(self, *args, user, reusable_reference_job=None, **kwargs):
         """`user`: who makes the song (drafts are theirs only); it goes to one of their teams, by default
         the one they used last. `reusable_reference_job`: an earlier job the person can see whose
@@ -83,6 +92,10 @@ class JobCreateForm(forms.Form):
         self.default_team_id = last_used_team_id(user)
         self.fields["team"].queryset = teams_of(user)
         self.fields["team"].initial = self.default_team_id
+        self.fields["versions"].choices = version_choices()
+        self.fields["versions"].error_messages["invalid_choice"] = (
+            f"Ask for 1 to {settings.MUSICGEN_MAX_VERSIONS} versions of the song."
+        )
         self.reusable_reference_job = reusable_reference_job
         if reusable_reference_job is not None:
             self.fields["reuse_reference"] = forms.BooleanField(
@@ -119,7 +132,7 @@ class JobCreateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         try:
-            limits.check_job_rate(self.user)
+            limits.check_job_rate(self.user, new_jobs=cleaned.get("versions") or 1)
         except limits.JobRateLimited as refusal:
             self.retry_after = refusal.retry_after
             raise forms.ValidationError(refusal.message, code="rate_limited") from None
@@ -143,6 +156,13 @@ class JobCreateForm(forms.Form):
             limits.check_team_quota(team, upload_size)
         except limits.TeamQuotaExceeded as refusal:
             self.add_error("team", refusal.message)
+
+
+def version_choices() -> list[tuple[int, str]]:
+    """1 to MUSICGEN_MAX_VERSIONS, as the new-song page offers them."""
+    return [
+        (count, f"{count} version{'s' if count > 1 else ''}") for count in range(1, settings.MUSICGEN_MAX_VERSIONS + 1)
+    ]
 
 
 class DraftReferenceForm(forms.Form):

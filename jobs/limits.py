@@ -8,7 +8,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,8 +28,9 @@ class TeamQuotaExceeded(ExplainedError):
     pass
 
 
-def check_job_rate(user) -> None:
-    """Refuse a new job once the person started MUSICGEN_JOBS_PER_HOUR in the last hour.
+def check_job_rate(user, new_jobs: int = 1) -> None:
+    """Refuse `new_jobs` new jobs (the versions of one request) once the person would pass
+    MUSICGEN_JOBS_PER_HOUR started in the last hour.
 
     Counted from the jobs table (the owner index), so it holds across web processes; two requests at
     the very same moment can both pass the last free place, which a soft limit can afford.
@@ -37,27 +38,41 @@ def check_job_rate(user) -> None:
     limit = settings.MUSICGEN_JOBS_PER_HOUR
     if not limit:
         return
+    if new_jobs > limit:
+        raise JobRateLimited(
+            f"You may start at most {limit} songs an hour, fewer than the {new_jobs} versions asked for; "
+            "ask for fewer versions.",
+            int(RATE_WINDOW.total_seconds()),
+        )
     since = timezone.now() - RATE_WINDOW
     recent = Job.objects.filter(owner=user, created_at__gte=since).order_by("-created_at")
     times = list(recent.values_list("created_at", flat=True)[:limit])
-    if len(times) < limit:
+    if len(times) + new_jobs <= limit:
         return
-    frees_at = times[-1] + RATE_WINDOW
+    frees_at = times[limit - new_jobs] + RATE_WINDOW  # the oldest start that must leave the hour for these to fit
     retry_after = max(1, math.ceil((frees_at - timezone.now()).total_seconds()))
     minutes = math.ceil(retry_after / 60)
-    raise JobRateLimited(
-        f"You have started {limit} songs in the last hour, the most allowed; "
-        f"you can start the next one in {minutes} minute{'s' if minutes != 1 else ''}.",
-        retry_after,
-    )
+    when = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if new_jobs == 1:
+        message = (
+            f"You have started {limit} songs in the last hour, the most allowed; you can start the next one in {when}."
+        )
+    else:
+        message = (
+            f"You have started {len(times)} of the {limit} songs allowed in the last hour, so {new_jobs} versions "
+            f"do not fit; ask for fewer versions, or start these in {when}."
+        )
+    raise JobRateLimited(message, retry_after)
 
 
 def team_storage_used(team) -> int:
-    """Bytes the team's references and songs take in storage."""
-    totals = Job.objects.filter(team=team).aggregate(
-        references=Coalesce(Sum("reference_size"), 0), songs=Coalesce(Sum("song_size"), 0)
+    """Bytes the team's references and songs take in storage; a reference its versions share counts once."""
+    team_jobs = Job.objects.filter(team=team)
+    references = team_jobs.order_by().values("reference_track").annotate(size=Max("reference_size"))
+    return (
+        references.aggregate(total=Coalesce(Sum("size"), 0))["total"]
+        + team_jobs.aggregate(total=Coalesce(Sum("song_size"), 0))["total"]
     )
-    return totals["references"] + totals["songs"]
 
 
 def check_team_quota(team, upload_size: int) -> None:

@@ -80,12 +80,24 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    # Versions: jobs made together from one upload ("Make 2 versions") share a group, the stored
+    # reference and `created_at`; each is generated on its own. The owner may mark one the pick.
+    version_group = models.UUIDField(null=True, blank=True, help_text="Shared by the versions of one upload.")
+    version_number = models.PositiveSmallIntegerField(default=1)
+    is_pick = models.BooleanField(default=False, help_text="The version its maker chose among its siblings.")
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="job_owner_created"),
             models.Index(fields=["team", "-created_at"], name="job_team_created"),
             models.Index(fields=["status", "last_activity_at"], name="job_status_activity"),
+            models.Index(fields=["version_group"], name="job_version_group"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version_group"], condition=models.Q(is_pick=True), name="job_one_pick_per_version_group"
+            )
         ]
 
     def __str__(self):
@@ -106,6 +118,10 @@ class Job(models.Model):
     def maker_name(self):
         """Who made the song, as the pages say it; a deleted person's songs stay, made by "a former member"."""
         return self.owner.username if self.owner_id else "a former member"
+
+    @property
+    def has_versions(self):
+        return self.version_group is not None
 
     @property
     def is_moving(self):

@@ -80,7 +80,8 @@ def job_history(*, user, scope=SCOPE_EVERYTHING, search="", status="", period=""
         jobs = jobs.filter(status=status)
     if period in HISTORY_PERIODS:
         jobs = jobs.filter(created_at__gte=timezone.now() - HISTORY_PERIODS[period])
-    return jobs.order_by("-created_at", "-id")
+    # Versions share their creation time, so a group stays together, its pick first.
+    return jobs.order_by("-created_at", "-is_pick", "version_number", "-id")
 
 
 def _owner_columns_not_shown() -> list[str]:
@@ -91,6 +92,16 @@ def _owner_columns_not_shown() -> list[str]:
         for field in get_user_model()._meta.concrete_fields
         if field.name not in ("id", "username")
     ]
+
+
+def versions_of(job: Job) -> list[Job]:
+    """The versions made with the job from one upload, itself included, in order; [] for a single song.
+
+    Their teams and owners are the job's, so whoever sees the job sees them all.
+    """
+    if not job.has_versions:
+        return []
+    return list(Job.objects.filter(version_group=job.version_group).defer("prompt").order_by("version_number"))
 
 
 def queue_position(job):

@@ -88,7 +88,10 @@ def job_new(request):
     if draft and not form.cleaned_data["reference_track"]:
         try:
             job = drafts.job_create_from_draft(
-                draft=draft, team=form.cleaned_data["team"], prompt=form.cleaned_data["prompt"]
+                draft=draft,
+                team=form.cleaned_data["team"],
+                prompt=form.cleaned_data["prompt"],
+                versions=form.cleaned_data["versions"],
             )
         except drafts.DraftUnavailable as rejection:
             form.add_error("draft_reference", rejection.message)
@@ -109,6 +112,7 @@ def job_new(request):
             prompt=form.cleaned_data["prompt"],
             reference_track=reference_track,
             reference_info=reference_info,
+            versions=form.cleaned_data["versions"],
         )
     return redirect_page(request, job.get_absolute_url())
 
@@ -175,9 +179,14 @@ def draft_analysis(request, draft_id):
 
 
 def _job_page_context(request, job, **extra):
+    can_manage = selectors.can_manage(request.user, job)
     return {
         "job": job,
-        "can_manage": selectors.can_manage(request.user, job),
+        "can_manage": can_manage,
+        "versions": [
+            _version_context(version, is_this_page=version.id == job.id, can_manage=can_manage)
+            for version in selectors.versions_of(job)
+        ],
         "queue_position": selectors.queue_position(job),
         "events": job.events.all(),
         "share_links": selectors.share_links_of(job),
@@ -210,6 +219,34 @@ def status(request, job_id):
         "can_manage": selectors.can_manage(request.user, job),
     }
     return render(request, "jobs/_job_status.html", context)
+
+
+def _version_context(version, *, is_this_page, can_manage):
+    """One card of the job page's versions block; the page's own job is polled by its status, not its card."""
+    return {"job": version, "is_this_page": is_this_page, "can_manage": can_manage}
+
+
+@login_required
+@require_GET
+def version_card(request, job_id):
+    """The polled card of one version on a sibling's page: its status while moving, its player once finished."""
+    job = selectors.job_for_viewer(request.user, job_id)
+    context = {"version": _version_context(job, is_this_page=False, can_manage=selectors.can_manage(request.user, job))}
+    return render(request, "jobs/_version_card.html", context)
+
+
+@login_required
+@require_POST
+def pick(request, job_id):
+    """Mark a finished version as the pick among its siblings."""
+    job = selectors.job_for_manager(request.user, job_id)
+    try:
+        flow.job_pick(job, by=request.user)
+    except flow.JobNotPickable as refusal:
+        messages.error(request, refusal.message)
+        return redirect(job)
+    messages.success(request, f"Version {job.version_number} is the pick.")
+    return redirect(job)
 
 
 @login_required

@@ -341,6 +341,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 1  # every form takes one reference
 # team's references and songs may take (0: unlimited).
 MUSICGEN_JOBS_PER_HOUR = envint("MUSICGEN_JOBS_PER_HOUR", 30)
 MUSICGEN_TEAM_STORAGE_QUOTA_MB = envint("MUSICGEN_TEAM_STORAGE_QUOTA_MB", 0)
+# "Make 2 versions": one upload may ask for up to this many songs, each a job of its own.
+MUSICGEN_MAX_VERSIONS = envint("MUSICGEN_MAX_VERSIONS", 4)
+if MUSICGEN_MAX_VERSIONS < 1:
+    raise ImproperlyConfigured(f"MUSICGEN_MAX_VERSIONS must be 1 or more, not {MUSICGEN_MAX_VERSIONS}.")
 # Not a limit: an upload up to this size is held in memory, a larger one goes to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = [

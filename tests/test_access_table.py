@@ -9,6 +9,8 @@ none of its teams); anonymous; and API tokens: the owner's, a revoked one, anoth
 outsider's). Tokens are sent without a session, so pages treat them as anonymous.
 """
 
+from uuid import uuid4
+
 import pytest
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -52,6 +54,7 @@ TABLE = {
     "api:job": ("get", lambda w: [w.job.id], None, API_TEAM),
     "api:job_cancel": ("post", lambda w: [w.job.id], None, API_MANAGE_FINISHED),
     "api:job_retry": ("post", lambda w: [w.job.id], None, API_MANAGE_FINISHED),
+    "api:job_pick": ("post", lambda w: [w.job.id], None, (200, 403, 200, 404, 401, 200, 401, 404)),
     "api:job_song": ("get", lambda w: [w.job.id], None, API_TEAM),
     "api:job_song_download": ("get", lambda w: [w.job.id], None, API_TEAM),
     "api:share_links": ("post", lambda w: [w.job.id], {"expiry": "7"}, (201, 201, 201, 404, 401, 201, 401, 404)),
@@ -88,6 +91,8 @@ TABLE = {
     "jobs:cancel": ("post", lambda w: [w.job.id], None, MANAGE_PAGE),
     "jobs:retry": ("post", lambda w: [w.job.id], None, MANAGE_PAGE),
     "jobs:delete": ("post", lambda w: [w.job.id], None, MANAGE_PAGE),
+    "jobs:version_card": ("get", lambda w: [w.job.id], None, TEAM_PAGE),
+    "jobs:pick": ("post", lambda w: [w.job.id], None, MANAGE_PAGE),  # the pick among its versions
     "jobs:share_revoke": ("post", lambda w: [w.job.id, w.link.id], None, MANAGE_PAGE),
     "jobs:shared_song": ("get", lambda w: [w.share_token], None, anyone(200)),
     "jobs:shared_song_audio": ("get", lambda w: [w.share_token], None, anyone(200)),
@@ -113,7 +118,7 @@ def test_every_url_of_the_project_has_a_row():
 
 
 class World:
-    """One team's completed job with a share link, an invitation, and the visitors of ROLES."""
+    """One team's completed job (version 1 of 2) with a share link, an invitation, and the visitors of ROLES."""
 
     def __init__(self):
         self.owner = UserFactory(username="owner")
@@ -123,7 +128,8 @@ class World:
         self.team_admin = UserFactory(username="team_admin")
         team_add(team_name="owner", user=self.team_admin, admin=True)
         self.outsider = UserFactory(username="outsider")
-        self.job = make_completed(JobFactory(owner=self.owner, prompt="Sunlight on the water"))
+        self.job = make_completed(JobFactory(owner=self.owner, prompt="Sunlight on the water", version_group=uuid4()))
+        make_completed(JobFactory(owner=self.owner, version_group=self.job.version_group, version_number=2))
         self.link, self.share_token = sharing.share_link_create(job=self.job, created_by=self.owner)
         self.draft = DraftReferenceFactory(owner=self.owner)  # drafts are their uploader's alone
         self.invitation, self.invitation_token = invitation_create(

@@ -21,6 +21,7 @@
     var controls = figure.querySelector("[data-player-controls]");
     var playButton = figure.querySelector("[data-play]");
     var currentTime = figure.querySelector("[data-current-time]");
+    var whose = figure.dataset.playerLabel ? " " + figure.dataset.playerLabel : "";  // "Play version 2"
     waveform.hidden = false;
     controls.hidden = false;
     audio.hidden = true;
@@ -57,11 +58,11 @@
     playButton.addEventListener("click", function () { wavesurfer.playPause(); });
     wavesurfer.on("play", function () {
       playButton.textContent = "❚❚ Pause";
-      playButton.setAttribute("aria-label", "Pause");
+      playButton.setAttribute("aria-label", "Pause" + whose);
     });
     wavesurfer.on("pause", function () {
       playButton.textContent = "▶ Play";
-      playButton.setAttribute("aria-label", "Play");
+      playButton.setAttribute("aria-label", "Play" + whose);
     });
     wavesurfer.on("timeupdate", function (seconds) {
       currentTime.textContent = clock(seconds);

@@ -10,7 +10,7 @@ from tests.audio_samples import REFERENCE_SONG
 from tests.browser.conftest import PASSWORD, log_in
 from tests.browser.player_checks import wait_for_waveform
 from tests.factories import JobFactory, UserFactory
-from tests.web.job_data import make_completed
+from tests.web.job_data import make_completed, make_versions
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +67,16 @@ def test_a_player_swapped_in_when_the_job_finishes_runs_without_violations(page,
     expect(page.locator("#job-status")).to_contain_text("running")
     make_completed(job, song_path=REFERENCE_SONG)
     wait_for_waveform(page)
+    assert csp_violations == []
+
+
+def test_versions_side_by_side_run_without_violations(page, live_server, owner, csp_violations):
+    finished, moving = make_versions(owner, statuses=("completed", "generating"), prompt=LYRICS)
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + finished.get_absolute_url())
+    make_completed(moving, song_path=REFERENCE_SONG)  # its card, polling, swaps in a second player
+    page.wait_for_selector("#version-2-player [data-player][data-waveform-ready]", timeout=15_000)
+    page.get_by_role("button", name="Play version 2").click()
     assert csp_violations == []
 
 

@@ -29,12 +29,18 @@ def poll_until_final(api, url, timeout=300):
     raise AssertionError(f"job still {job['status']} after {timeout} s")
 
 
-def test_a_script_creates_polls_downloads_shares_revokes_and_deletes_with_a_token(celery_workers):
+def script_session(username):
+    """A script's HTTP session with a personal token of a new person, and the app's key to the local service."""
     generation_key_create(name="app", plaintext=settings.MUSICGEN_API_KEY)
-    live_url = celery_workers.url
-    _, token = api_token_create(user=UserFactory(username="scripter"), name="e2e")
+    _, token = api_token_create(user=UserFactory(username=username), name="e2e")
     api = requests.Session()
     api.headers["Authorization"] = f"Bearer {token}"
+    return api
+
+
+def test_a_script_creates_polls_downloads_shares_revokes_and_deletes_with_a_token(celery_workers):
+    live_url = celery_workers.url
+    api = script_session("scripter")
 
     with REFERENCE_SONG.open("rb") as reference:
         created = api.post(

@@ -1,5 +1,6 @@
-"""Job rows for page tests: one that finished with a stored song, or many for lists."""
+"""Job rows for page tests: one that finished with a stored song, the versions of one upload, or many for lists."""
 
+import uuid
 from datetime import timedelta
 
 import soundfile
@@ -54,3 +55,21 @@ def create_many_jobs(owner, count, *, prompt="Song {n}", completed_every=2, **fi
         ],
         batch_size=1000,
     )
+
+
+def make_versions(owner, *, statuses=("completed", "completed"), prompt="Walking down the river", **fields):
+    """Versions of one upload as rows, one per status, made a minute ago; the completed ones get a stored song."""
+    group, created_at = uuid.uuid4(), timezone.now() - timedelta(minutes=1)
+    versions = []
+    for number, status in enumerate(statuses, start=1):
+        job = JobFactory(
+            owner=owner,
+            prompt=prompt,
+            version_group=group,
+            version_number=number,
+            created_at=created_at,
+            status=status,
+            **fields,
+        )
+        versions.append(make_completed(job) if status == "completed" else job)
+    return versions
