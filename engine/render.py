@@ -121,7 +121,7 @@ def render(
                 dry_vocal = np.zeros(len(band_audio), dtype=np.float32)
             else:
                 dry_vocal = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
-    stopwatch.timings["speak"] = round(time.perf_counter() - speaking_started, 3)
+    stopwatch.timings["speak"] = 0.0 if instrumental else round(time.perf_counter() - speaking_started, 3)
     with stopwatch.stage("mix"):
         vocal = None if instrumental else produce_vocal(dry_vocal, RATE)
         song = master(vocal, band_audio, RATE, levels)
