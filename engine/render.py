@@ -16,7 +16,7 @@ from .arrangement import arrange
 from .contour import reference_levels
 from .encoding import write_song
 from .errors import ReferenceTooShort, UnusableLyrics
-from .lyrics import PAUSE, lyric_parts
+from .lyrics import INSTRUMENTAL_STRESSES, PAUSE, lyric_parts
 from .mixing import master, produce_vocal
 from .phonemes import syllables
 from .planned import planned_analysis
@@ -29,7 +29,6 @@ from .voice import HIGHER_VOICE, LOWER_VOICE, load_voice
 
 SHORTEST_REFERENCE_SECONDS = 15.0
 RATE = accompaniment.OUTPUT_RATE
-INSTRUMENTAL_STRESSES = [1, 0] * 4
 
 
 @dataclass
