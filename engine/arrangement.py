@@ -141,6 +141,12 @@ def arrange(analysis, bar_chords: list, sections: list, beats_per_bar: int, rng,
         analysis.kick_accents, analysis.snare_accents, analysis.hat_accents, density, rng, four_on_the_floor
     )
     kick_steps = [step for step, drum, _ in groove if drum == KICK]
+    # A chorus lifts: its hats run twice as dense as the rest of the song's.
+    chorus_groove = groove
+    if "chorus" in sections:
+        chorus_groove = drum_bar(
+            analysis.kick_accents, analysis.snare_accents, analysis.hat_accents, 2 * density, rng, four_on_the_floor
+        )
     pattern = KEYS_PATTERNS[int(rng.integers(len(KEYS_PATTERNS)))]
     if energy < 0:
         pattern = KEYS_PATTERNS[0]
@@ -162,7 +168,7 @@ def arrange(analysis, bar_chords: list, sections: list, beats_per_bar: int, rng,
             continue
         events += bass_line(chord, start, kick_steps, beats_per_bar)
         next_section = sections[bar + 1] if bar + 1 < len(sections) else "end"
-        hits = list(groove)
+        hits = list(chorus_groove if section == "chorus" else groove)
         if next_section != section or (bar + 1) % fill_every == 0:
             hits = [hit for hit in hits if hit[0] < 12] + fill(rng)
         if bar == 0 or sections[bar - 1] != section:

@@ -3,9 +3,11 @@
 
 import numpy as np
 
+from engine.arrangement import CLOSED_HAT, DRUM_CHANNEL, RIDE, arrange
 from engine.planned import planned_analysis
 from engine.song_plan import LOOP_BARS, Part, plan_song
 from engine.style import parse_style
+from engine.tempo import BEATS_PER_BAR
 
 LINE = [1, 0, 1, 0, 1, 0, 1]  # syllable stresses of a seven-syllable line
 OTHER_LINE = [0, 1, 0, 0, 1, 0, 1, 0, 1]
@@ -81,3 +83,22 @@ def test_without_a_reference_different_seeds_plan_different_keys_or_chords():
     plans = {(a.key_tonic, tuple(a.chords)) for a in (planned_analysis(parse_style(""), seed) for seed in range(6))}
 
     assert len(plans) > 1
+
+
+def test_a_chorus_plays_denser_hats_than_a_verse():
+    analysis = planned_analysis(parse_style(""), 3)
+    song = plan([Part("verse", [LINE]), Part("chorus", [LINE])])
+    band = arrange(analysis, song.bar_chords, song.sections, BEATS_PER_BAR, np.random.default_rng(1))
+    (_, verse, _), (_, chorus, _) = song.parts
+
+    def hats_in(bar):
+        start = bar * BEATS_PER_BAR
+        return sum(
+            1
+            for event in band.events
+            if event.channel == DRUM_CHANNEL
+            and event.pitch in (CLOSED_HAT, RIDE)
+            and start <= event.start_beat < start + BEATS_PER_BAR
+        )
+
+    assert hats_in(chorus + 1) > hats_in(verse + 1)
