@@ -355,23 +355,24 @@ def _store_song(client, audio_url):
 
 
 def _store_stems(client, stem_urls, *, also_remove_on_failure):
-    """{Job field: stored name} of each stem the generator offers, each under the song's size cap and
-    checked to decode, like the song.
+    """{Job field: stored name} of the stems, when the generator offers all of Job.STEM_FIELDS; each under
+    the song's size cap and checked to decode, like the song.
 
     A try that fails part way removes what it stored (and the song stored before it), so a try
     sent again starts clean and nothing is left behind in storage.
     """
+    stem_urls = stem_urls or {}
+    if not all(stem in stem_urls for stem in Job.STEM_FIELDS):
+        return {}  # a song with half its stems offers no sing-along: keep none
     stored = {}
     try:
-        for stem, url in (stem_urls or {}).items():
+        for stem, field in Job.STEM_FIELDS.items():
             with tempfile.NamedTemporaryFile(suffix=".audio") as local:
-                client.download(url, local, max_bytes=settings.MUSICGEN_SONG_MAX_MB * 1_000_000)
+                client.download(stem_urls[stem], local, max_bytes=settings.MUSICGEN_SONG_MAX_MB * 1_000_000)
                 local.flush()
                 with File(open(local.name, "rb"), name=local.name) as stem_file:
                     stem_format = audio.measure_song(stem_file).format  # a stem that does not decode is refused
-                    stored[Job.STEM_FIELDS[stem]] = default_storage.save(
-                        stem_key(None, f"{stem}.{stem_format}"), stem_file
-                    )
+                    stored[field] = default_storage.save(stem_key(None, f"{stem}.{stem_format}"), stem_file)
     except BaseException:
         for stored_name in (also_remove_on_failure, *stored.values()):
             default_storage.delete(stored_name)

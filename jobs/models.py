@@ -45,6 +45,8 @@ class Job(models.Model):
     MOVING_STATUSES = (Status.QUEUED, Status.SUBMITTING, Status.GENERATING, Status.DOWNLOADING)
     CANCELLABLE_STATUSES = (Status.QUEUED, Status.GENERATING)  # not mid-request to the generator
     RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELLED)
+    # The stems a song may come with (by the names the local service and our URLs use) and their fields.
+    STEM_FIELDS = {"vocals": "vocals_stem", "instrumental": "instrumental_stem"}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # A deleted person's songs stay in their team's library, made by "a former member".
@@ -101,8 +103,6 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.first_line or 'Untitled'} ({self.get_status_display()})"
-
-    STEM_FIELDS = {"vocals": "vocals_stem", "instrumental": "instrumental_stem"}
 
     @property
     def has_stems(self):

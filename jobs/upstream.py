@@ -93,9 +93,6 @@ class DownloadRefused(UpstreamError):
     """The song's URL answered with a client error (or redirected without end): asking again will not help."""
 
 
-STEMS = ("vocals", "instrumental")  # the stems our local service offers beside the song
-
-
 @dataclass(frozen=True)
 class GenerationStatus:
     generation_id: str
@@ -103,7 +100,7 @@ class GenerationStatus:
     audio_url: str | None
     error: str | None
     # Our local service's additions to the hosted contract, absent from the hosted API's answers:
-    # each sung line's and word's start and end in seconds, and {stem: URL} for STEMS.
+    # each sung line's and word's start and end in seconds, and {stem name: URL}.
     lyrics_timing: list | None = None
     stem_urls: dict | None = None
 
@@ -275,17 +272,15 @@ def _is_timed(item):
 
 
 def _stem_urls(value):
-    """{stem: URL} when every one of STEMS has a URL, else None (the song comes without stems)."""
+    """{stem name: URL} of every stem offered as {"url": "..."}; None when there are none."""
     if not isinstance(value, dict):
         return None
-    urls = {}
-    for stem in STEMS:
-        entry = value.get(stem)
-        url = entry.get("url") if isinstance(entry, dict) else None
-        if not isinstance(url, str) or not url:
-            return None
-        urls[stem] = url
-    return urls
+    urls = {
+        stem: entry["url"]
+        for stem, entry in value.items()
+        if isinstance(entry, dict) and isinstance(entry.get("url"), str) and entry["url"]
+    }
+    return urls or None
 
 
 def _download_error(exc: fetching.FetchError, max_bytes: int, timeout_seconds: int) -> UpstreamError:
