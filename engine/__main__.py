@@ -25,7 +25,8 @@ def main(argv=None) -> int:
         else:
             lyrics = arguments.lyrics.replace("\\n", "\n")
             result = render(arguments.reference, lyrics, arguments.seed, arguments.output, arguments.stems)
-            print(json.dumps({"duration": result.duration, "timings": result.timings}, indent=2))
+            summary = {"duration": result.duration, "timings": result.timings, "lyrics_timing": result.lyrics_timing}
+            print(json.dumps(summary, indent=2))
     except EngineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
