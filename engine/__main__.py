@@ -44,7 +44,8 @@ def main(argv=None) -> int:
                 cover=arguments.cover,
                 audio_setting=setting if any(setting.values()) else None,
             )
-            print(json.dumps({"duration": result.duration, "timings": result.timings}, indent=2))
+            summary = {"duration": result.duration, "timings": result.timings, "lyrics_timing": result.lyrics_timing}
+            print(json.dumps(summary, indent=2))
     except EngineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

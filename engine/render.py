@@ -42,6 +42,9 @@ class RenderResult:
     tempo: float  # the song's BPM: the reference's, or what the style asked for
     sections: list  # [tag, start s, end s] of every part of the song, in order
     style_words: list  # the words of the style prompt the engine acted on
+    # Every sung line and its words as placed in the song: [{"text", "start", "end", "words":
+    # [{"text", "start", "end"}]}] in seconds. Pauses, intro and outro are not lines; none in an instrumental.
+    lyrics_timing: list
 
     def to_dict(self) -> dict:
         return asdict(self) | {"analysis": self.analysis.to_dict()}
@@ -117,9 +120,9 @@ def render(
             band_audio = accompaniment.play(band, plan.beat_seconds, song_seconds)
         with stopwatch.stage("sing"):
             if instrumental:
-                dry_vocal = np.zeros(len(band_audio), dtype=np.float32)
+                dry_vocal, line_starts = np.zeros(len(band_audio), dtype=np.float32), []
             else:
-                dry_vocal = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
+                dry_vocal, line_starts = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
     stopwatch.timings["speak"] = 0.0 if instrumental else round(time.perf_counter() - speaking_started, 3)
     with stopwatch.stage("mix"):
         vocal = None if instrumental else produce_vocal(dry_vocal, RATE)
@@ -141,6 +144,10 @@ def render(
         tempo=plan.tempo,
         sections=[[tag, start, end] for tag, start, end in plan.part_spans()],
         style_words=wanted.words,
+        lyrics_timing=[
+            _line_timing(text, found, notes, start)
+            for (text, _, found), notes, start in zip(sung_lines, sung_notes, line_starts, strict=False)
+        ],
     )
 
 
@@ -202,16 +209,46 @@ def _sung_notes(plan) -> list:
     ]
 
 
-def _sing(spoken: list, line_syllables: list, sung_notes: list, song_seconds: float) -> np.ndarray:
-    """The dry vocal track at RATE: every line sung on its notes and placed in the song.
+def _sing(spoken: list, line_syllables: list, sung_notes: list, song_seconds: float):
+    """The dry vocal track at RATE, every line sung on its notes and placed in the song, and the
+    song second at which each line's audio starts (its first consonant, before the first note).
 
     spoken holds futures of SpokenLine, taken in order as the voice finishes them."""
     voice_rate = spoken[0].result().rate
     track = np.zeros(int(song_seconds * voice_rate) + 1, dtype=np.float32)
+    line_starts = []
     for line, found, notes in zip(spoken, line_syllables, sung_notes, strict=False):
         audio, start = sing_line(line.result().audio, voice_rate, line.result().phonemes, found, notes)
         first = max(0, int(round(start * voice_rate)))
         piece = audio[: len(track) - first]
         track[first : first + len(piece)] += piece
+        line_starts.append(first / voice_rate)
     peak = np.abs(track).max()
-    return to_rate(track / peak * 0.7 if peak > 0 else track, voice_rate, RATE)
+    return to_rate(track / peak * 0.7 if peak > 0 else track, voice_rate, RATE), line_starts
+
+
+def _line_timing(text: str, line_syllables: list, notes: list, line_start: float) -> dict:
+    """When a sung line and each of its words start and end, in song seconds.
+
+    The line starts with its audio and ends when its last (held) note does. A word starts where
+    its first syllable's note does (the first word with the line) and ends with its last note.
+    """
+    # The phonemiser's words follow the text's (one syllable group per word); where it says a
+    # word as several ("42" as "forty two") or joins two, the groups are shared out in order.
+    groups = []
+    for syllable, note in zip(line_syllables, notes, strict=True):
+        if syllable.word_start or not groups:
+            groups.append([])
+        groups[-1].append(note)
+    texts = text.split()
+    words = []
+    for number, word_text in enumerate(texts):
+        first = number * len(groups) // len(texts)
+        last = max(first, (number + 1) * len(groups) // len(texts) - 1)
+        start = line_start if number == 0 else groups[first][0].start
+        words.append({"text": word_text, "start": _seconds(start), "end": _seconds(groups[last][-1].end)})
+    return {"text": text, "start": _seconds(line_start), "end": _seconds(notes[-1].end), "words": words}
+
+
+def _seconds(value: float) -> float:
+    return round(float(value), 3)

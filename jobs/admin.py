@@ -44,7 +44,7 @@ class JobAdmin(admin.ModelAdmin):
 
 @admin.register(ShareLink)
 class ShareLinkAdmin(admin.ModelAdmin):
-    list_display = ["token_hint", "job", "created_by", "created_at", "expires_at"]
+    list_display = ["token_hint", "job", "created_by", "created_at", "expires_at", "offers_stems"]
     list_select_related = ["job", "created_by"]
     readonly_fields = ["job", "token_hash", "token_hint", "created_by", "created_at"]
 

@@ -45,7 +45,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from jobs import audio, upstream
 from jobs.errors import ExplainedError
 from jobs.files import reference_url_for_generator
-from jobs.models import Job, JobEvent, song_key
+from jobs.models import Job, JobEvent, song_key, stem_key
 from musicgen.celery import app as celery_app
 from musicgen.uploads import upload_display_name
 
@@ -206,7 +206,7 @@ class JobNotPickable(ExplainedError):
 
 
 def job_delete(job: Job) -> None:
-    """Remove a finished job: its row, events and share links, then its reference and song from storage.
+    """Remove a finished job: its row, events and share links, then its reference, song and stems from storage.
 
     Only a finished job (completed, failed, cancelled): a moving one may be mid-step in a worker, which
     would store a song for a job that no longer exists. The row goes first, so a file is never missing
@@ -223,10 +223,10 @@ def job_delete(job: Job) -> None:
                 "This job is still being made, so it cannot be deleted yet; cancel it or wait until it finishes."
             )
         reference_in_use = versions.filter(reference_track=job.reference_track.name).exists()
-    if not reference_in_use:
-        job.reference_track.storage.delete(job.reference_track.name)
-    if job.song.name:
-        job.song.storage.delete(job.song.name)
+    for stored in job.stored_files():
+        if stored.name == job.reference_track.name and reference_in_use:
+            continue
+        stored.storage.delete(stored.name)
 
 
 # --- what workers do ----------------------------------------------------------------------------
@@ -308,7 +308,7 @@ def poll_step(job_id, poll_number):
             download_tries=0,
             deadline_at=timezone.now() + timedelta(seconds=settings.MUSICGEN_DOWNLOAD_DEADLINE_SECONDS),
         ):
-            download_step(job_id, 0, audio_url=generation.audio_url)
+            download_step(job_id, 0, generation=generation)
     elif generation.status == "error":
         reason = generation.error or "no reason given"
         fail(job_id, f"The generator could not make this song: {reason}", from_statuses=(S.GENERATING,))
@@ -320,8 +320,11 @@ def poll_step(job_id, poll_number):
         )
 
 
-def download_step(job_id, download_number, audio_url=None):
-    """Copy the finished song into our storage (upstream URLs expire), then mark the job completed.
+def download_step(job_id, download_number, generation=None):
+    """Copy the finished song, and its stems when the generator offers them, into our storage (upstream
+    URLs expire), then mark the job completed with the lyrics' timing if it came.
+
+    `generation` is the status answer that said the song is complete; a re-driven step asks again.
 
     Bounded twice: by MUSICGEN_DOWNLOAD_MAX_ATTEMPTS claims (a worker killed mid-download used one up)
     and by the downloading phase's deadline, past which a failed try is not tried again. Whatever
@@ -340,9 +343,10 @@ def download_step(job_id, download_number, audio_url=None):
         return
     client = upstream.MusicApiClient.from_settings()
     try:
-        if audio_url is None:  # re-driven: ask again, the old URL may have expired
-            audio_url = client.status(job.generation_id).audio_url
-        stored = _store_song(client, audio_url)
+        if generation is None:  # re-driven: ask again, the old URLs may have expired
+            generation = client.status(job.generation_id)
+        stored = _store_song(client, generation.audio_url)
+        stems = _store_stems(client, generation.stem_urls, also_remove_on_failure=stored[0])
     except SoftTimeLimitExceeded:
         raise  # the task says why the worker stopped
     except Exception as exc:  # noqa: BLE001 - a download must end in a decision, never in a stuck job
@@ -357,9 +361,12 @@ def download_step(job_id, download_number, audio_url=None):
         song_duration=song_info.duration,
         song_size=song_info.size,
         song_peaks=peaks,
+        lyrics_timing=generation.lyrics_timing,
         completed_at=timezone.now(),
+        **stems,
     ):
-        default_storage.delete(name)  # another worker finished first, or the job was cancelled
+        for stored_name in (name, *stems.values()):  # another worker finished first, or the job was cancelled
+            default_storage.delete(stored_name)
 
 
 def _claim_turn(job_id, *, status, counter, number):
@@ -404,6 +411,32 @@ def _store_song(client, audio_url):
             peaks = audio.waveform_peaks(local.name)
             name = default_storage.save(song_key(None, f"song.{song_info.format}"), song_file)
     return name, song_info, peaks
+
+
+def _store_stems(client, stem_urls, *, also_remove_on_failure):
+    """{Job field: stored name} of the stems, when the generator offers all of Job.STEM_FIELDS; each under
+    the song's size cap and checked to decode, like the song.
+
+    A try that fails part way removes what it stored (and the song stored before it), so a try
+    sent again starts clean and nothing is left behind in storage.
+    """
+    stem_urls = stem_urls or {}
+    if not all(stem in stem_urls for stem in Job.STEM_FIELDS):
+        return {}  # a song with half its stems offers no sing-along: keep none
+    stored = {}
+    try:
+        for stem, field in Job.STEM_FIELDS.items():
+            with tempfile.NamedTemporaryFile(suffix=".audio") as local:
+                client.download(stem_urls[stem], local, max_bytes=settings.MUSICGEN_SONG_MAX_MB * 1_000_000)
+                local.flush()
+                with File(open(local.name, "rb"), name=local.name) as stem_file:
+                    stem_format = audio.measure_song(stem_file).format  # a stem that does not decode is refused
+                    stored[field] = default_storage.save(stem_key(None, f"{stem}.{stem_format}"), stem_file)
+    except BaseException:
+        for stored_name in (also_remove_on_failure, *stored.values()):
+            default_storage.delete(stored_name)
+        raise
+    return stored
 
 
 def reconcile():

@@ -27,6 +27,10 @@ def song_key(job, filename):
     return _random_object_key("songs", filename)
 
 
+def stem_key(job, filename):
+    return _random_object_key("stems", filename)
+
+
 class Job(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -41,6 +45,8 @@ class Job(models.Model):
     MOVING_STATUSES = (Status.QUEUED, Status.SUBMITTING, Status.GENERATING, Status.DOWNLOADING)
     CANCELLABLE_STATUSES = (Status.QUEUED, Status.GENERATING)  # not mid-request to the generator
     RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELLED)
+    # The stems a song may come with (by the names the local service and our URLs use) and their fields.
+    STEM_FIELDS = {"vocals": "vocals_stem", "instrumental": "instrumental_stem"}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # A deleted person's songs stay in their team's library, made by "a former member".
@@ -76,6 +82,13 @@ class Job(models.Model):
     song_duration = models.FloatField(null=True, blank=True)
     song_size = models.PositiveBigIntegerField(null=True, blank=True)
     song_peaks = models.JSONField(null=True, blank=True, help_text="Waveform peaks for the player.")
+    # From our local service only (the hosted API sends neither): when each line and word is sung,
+    # and the vocal and the band on their own.
+    lyrics_timing = models.JSONField(
+        null=True, blank=True, help_text='Each sung line: {"text", "start", "end", "words"}, in seconds.'
+    )
+    vocals_stem = models.FileField(upload_to=stem_key, max_length=255, blank=True)
+    instrumental_stem = models.FileField(upload_to=stem_key, max_length=255, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -102,6 +115,16 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.first_line or 'Untitled'} ({self.get_status_display()})"
+
+    @property
+    def has_stems(self):
+        return bool(self.vocals_stem and self.instrumental_stem)
+
+    def stored_files(self):
+        """Every file of the job in storage: what deleting it must remove."""
+        return [
+            stored for stored in (self.reference_track, self.song, self.vocals_stem, self.instrumental_stem) if stored
+        ]
 
     def get_absolute_url(self):
         return reverse("jobs:detail", args=[self.id])
@@ -188,6 +211,9 @@ class ShareLink(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
+    offers_stems = models.BooleanField(
+        default=True, help_text="Whether whoever has the link may download the vocals and instrumental and sing along."
+    )
 
     objects = ShareLinkQuerySet.as_manager()
 

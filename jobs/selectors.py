@@ -71,9 +71,14 @@ def jobs_in_scope(user, scope: str) -> QuerySet:
 def job_history(*, user, scope=SCOPE_EVERYTHING, search="", status="", period=""):
     """The jobs in the scope, newest first, narrowed by lyrics text, status and age, with who made each.
 
-    The waveform peaks are left out: the history never draws them, and they are the largest column.
+    The waveform peaks and the lyrics' timing are left out: the history shows neither, and they are the
+    largest columns.
     """
-    jobs = jobs_in_scope(user, scope).select_related("owner").defer("song_peaks", *_owner_columns_not_shown())
+    jobs = (
+        jobs_in_scope(user, scope)
+        .select_related("owner")
+        .defer("song_peaks", "lyrics_timing", *_owner_columns_not_shown())
+    )
     if search:
         jobs = jobs.filter(prompt__icontains=search)
     if status:

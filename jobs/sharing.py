@@ -42,3 +42,9 @@ def share_link_revoke(*, job, link_id):
     """Delete one of the job's links, so its token stops working at once. Returns whether one was deleted."""
     deleted, _ = ShareLink.objects.filter(job=job, id=link_id).delete()
     return bool(deleted)
+
+
+def share_link_offer_stems(*, job, link_id, offers_stems):
+    """Let whoever has the link download the vocals and instrumental and sing along, or stop them.
+    Returns whether the job has such a link."""
+    return bool(ShareLink.objects.filter(job=job, id=link_id).update(offers_stems=offers_stems))

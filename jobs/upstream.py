@@ -99,6 +99,10 @@ class GenerationStatus:
     status: str
     audio_url: str | None
     error: str | None
+    # Our local service's additions to the hosted contract, absent from the hosted API's answers:
+    # each sung line's and word's start and end in seconds, and {stem name: URL}.
+    lyrics_timing: list | None = None
+    stem_urls: dict | None = None
 
     @property
     def is_working(self):
@@ -163,7 +167,14 @@ class MusicApiClient:
         audio_url = audio_file.get("url") if isinstance(audio_file, dict) else None
         if status == "completed" and not audio_url:
             raise MalformedAnswer("The generator said the song is complete but gave no audio URL.")
-        return GenerationStatus(generation_id, status, audio_url, _error_text(answer.get("error")))
+        return GenerationStatus(
+            generation_id,
+            status,
+            audio_url,
+            _error_text(answer.get("error")),
+            lyrics_timing=_lyrics_timing(answer.get("lyrics_timing")),
+            stem_urls=_stem_urls(answer.get("stems")),
+        )
 
     def analysis_start(self, *, reference_audio_url):
         """Ask what the generator hears in a reference; return the analysis id, or None where it offers none.
@@ -231,6 +242,45 @@ class MusicApiClient:
         if not isinstance(answer, dict):
             raise MalformedAnswer("The generator answered with JSON that is not an object.")
         return answer
+
+
+def _lyrics_timing(value):
+    """The optional timing as [{"text", "start", "end", "words": [...]}], or None when absent or not that shape.
+
+    Optional extras never fail a song: one that cannot be used is left out, and the song shows its lyrics as text.
+    """
+    if value is None:
+        return None
+    if isinstance(value, list) and all(
+        _is_timed(line) and all(map(_is_timed, line.get("words", []))) for line in value
+    ):
+        return value
+    logger.warning("the generator's lyrics_timing is not a list of timed lines; the song is kept without it")
+    return None
+
+
+def _is_timed(item):
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("text"), str)
+        and all(
+            isinstance(item.get(edge), int | float) and not isinstance(item.get(edge), bool)
+            for edge in ("start", "end")
+        )
+        and isinstance(item.get("words", []), list)
+    )
+
+
+def _stem_urls(value):
+    """{stem name: URL} of every stem offered as {"url": "..."}; None when there are none."""
+    if not isinstance(value, dict):
+        return None
+    urls = {
+        stem: entry["url"]
+        for stem, entry in value.items()
+        if isinstance(entry, dict) and isinstance(entry.get("url"), str) and entry["url"]
+    }
+    return urls or None
 
 
 def _download_error(exc: fetching.FetchError, max_bytes: int, timeout_seconds: int) -> UpstreamError:

@@ -27,8 +27,9 @@ from jobs import drafts, flow, selectors, sharing
 from jobs.audio import ReferenceRejected, measure_reference
 from jobs.files import reference_name_from_generator_token
 from jobs.forms import DraftReferenceForm, HistoryFilterForm, JobCreateForm, ShareLinkCreateForm
-from jobs.models import DraftReference
-from musicgen.file_responses import stored_file_response
+from jobs.lyrics import lrc_text
+from jobs.models import DraftReference, Job
+from musicgen.file_responses import content_disposition, stored_file_response
 from musicgen.pagination import OneQueryPaginator
 from musicgen.ratelimit import PerClientLimit
 from teams import selectors as team_selectors
@@ -316,9 +317,47 @@ def song_response(request, job, *, as_attachment=False):
 
 
 def song_download_name(job):
+    return f"{file_title(job)}{PurePosixPath(job.song.name).suffix}"
+
+
+def file_title(job):
     """A file name people recognise: the first lyric line, with characters file systems refuse removed."""
-    title = " ".join(UNSAFE_FILE_NAME_CHARACTERS.sub(" ", job.first_line).split())[:80].strip(" .") or "song"
-    return f"{title}{PurePosixPath(job.song.name).suffix}"
+    return " ".join(UNSAFE_FILE_NAME_CHARACTERS.sub(" ", job.first_line).split())[:80].strip(" .") or "song"
+
+
+@never_stored
+@login_required
+@require_GET
+def stem_audio(request, job_id, stem):
+    return stem_response(request, selectors.job_for_viewer(request.user, job_id), stem)
+
+
+def stem_response(request, job, stem):
+    """The vocals or the instrumental alone, to play (Range) or, with ?download, to keep."""
+    field = Job.STEM_FIELDS.get(stem)
+    stored = getattr(job, field) if field else None
+    if not stored:
+        raise Http404("This song has no separate vocals and instrumental: only songs made by the local generator do.")
+    download_name = f"{file_title(job)} ({stem}){PurePosixPath(stored.name).suffix}"
+    return stored_file_response(
+        request, stored.name, download_name=download_name, as_attachment="download" in request.GET
+    )
+
+
+@never_stored
+@login_required
+@require_GET
+def lyrics_lrc(request, job_id):
+    return lrc_response(selectors.job_for_viewer(request.user, job_id))
+
+
+def lrc_response(job):
+    """The timed lyrics as an .lrc file, for karaoke players and music players that show lyrics."""
+    if not job.lyrics_timing:
+        raise Http404("This song has no timed lyrics: only songs made by the local generator have them.")
+    response = HttpResponse(lrc_text(job.first_line, job.lyrics_timing), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(f"{file_title(job)}.lrc", as_attachment=True)
+    return response
 
 
 # --- share links (owner side) -------------------------------------------------------------------
@@ -358,6 +397,23 @@ def share_revoke(request, job_id, link_id):
     return redirect(job)
 
 
+@login_required
+@require_POST
+def share_stems(request, job_id, link_id):
+    """Offer the stems and sing-along on one share link, or stop offering them (`offers_stems` on or off)."""
+    job = selectors.job_for_manager(request.user, job_id)
+    offers_stems = request.POST.get("offers_stems") == "on"
+    if not sharing.share_link_offer_stems(job=job, link_id=link_id, offers_stems=offers_stems):
+        raise Http404("This share link does not exist any more.")
+    if is_htmx(request):
+        return render(request, "jobs/_share.html", _job_page_context(request, job))
+    if offers_stems:
+        messages.success(request, "The link now offers the vocals, the instrumental and singing along.")
+    else:
+        messages.success(request, "The link no longer offers the vocals, the instrumental or singing along.")
+    return redirect(job)
+
+
 # --- share links (public side) ------------------------------------------------------------------
 
 
@@ -390,6 +446,7 @@ def shared_song(request, token):
             "audio_url": audio_url,
             "audio_type": mimetypes.guess_type(link.job.song.name)[0] or "audio/mpeg",
             "page_url": request.build_absolute_uri(),
+            "offers_stems": link.offers_stems and link.job.has_stems,
         },
     )
 
@@ -406,6 +463,23 @@ def shared_song_audio(request, token):
 @require_GET
 def shared_song_download(request, token):
     return song_response(request, selectors.share_link_for_token(token).job, as_attachment=True)
+
+
+@never_stored
+@rate_limited_per_client
+@require_GET
+def shared_stem_audio(request, token, stem):
+    link = selectors.share_link_for_token(token)
+    if not link.offers_stems:
+        raise Http404("Whoever shared this song does not offer its vocals and instrumental.")
+    return stem_response(request, link.job, stem)
+
+
+@never_stored
+@rate_limited_per_client
+@require_GET
+def shared_lyrics_lrc(request, token):
+    return lrc_response(selectors.share_link_for_token(token).job)
 
 
 # --- for the generator --------------------------------------------------------------------------

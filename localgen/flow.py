@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import soundfile
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
@@ -128,25 +129,41 @@ def _heartbeat(generation):
 
 
 def _render(generation, render):
-    """Fetch the reference, let the engine sing the prompt over it, store the song, mark it completed."""
+    """Fetch the reference, let the engine sing the prompt over it, store the song and its stems, mark it completed."""
     with tempfile.TemporaryDirectory(prefix="localgen-") as workdir:
         reference_path = Path(workdir) / "reference"
         with open(reference_path, "wb") as reference_file:
             fetch_reference(generation.reference_audio_url, reference_file)
-        song_path = Path(workdir) / "song.mp3"
-        result = render(str(reference_path), generation.prompt, generation.seed, str(song_path))
+        song_path, stems = Path(workdir) / "song.mp3", Path(workdir) / "stems"
+        result = render(str(reference_path), generation.prompt, generation.seed, str(song_path), stems_dir=stems)
         with open(song_path, "rb") as song:
             generation.audio_file.save("song.mp3", File(song), save=False)
+        for field, wav_name in (("vocals_file", "vocals.wav"), ("instrumental_file", "accompaniment.wav")):
+            _store_stem(getattr(generation, field), stems / wav_name)
+    stored = [generation.audio_file, generation.vocals_file, generation.instrumental_file]
     moved = _this_render(generation).update(
         status=S.COMPLETED,
         finished_at=timezone.now(),
         audio_file=generation.audio_file.name,
+        vocals_file=generation.vocals_file.name,
+        instrumental_file=generation.instrumental_file.name,
+        lyrics_timing=_as_json(result.lyrics_timing),
         song_duration=result.duration,
         timings=_as_json(result.timings),
         analysis=_as_json(result.analysis),
     )
-    if not moved:  # given up on as lost while rendering: the stored song belongs to nobody
-        generation.audio_file.delete(save=False)
+    if not moved:  # given up on as lost while rendering: the stored files belong to nobody
+        for stored_file in stored:
+            stored_file.delete(save=False)
+
+
+def _store_stem(field_file, wav_path):
+    """Store one of the engine's WAV stems as an MP3: a tenth of the size, as the song itself is sent."""
+    samples, rate = soundfile.read(str(wav_path), dtype="float32")
+    mp3_path = wav_path.with_suffix(".mp3")
+    soundfile.write(str(mp3_path), samples, rate, format="MP3")
+    with open(mp3_path, "rb") as mp3:
+        field_file.save(f"{field_file.field.name.removesuffix('_file')}.mp3", File(mp3), save=False)
 
 
 def _fail(generation, reason):

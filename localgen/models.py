@@ -27,6 +27,11 @@ def audio_file_key(generation, filename):
     return f"generations/{generation.id}.mp3"
 
 
+def stem_file_key(generation, filename):
+    """One object per generation and stem: `filename` is the server's own "vocals.mp3" or "instrumental.mp3"."""
+    return f"generations/{generation.id}-{filename}"
+
+
 class Generation(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -42,6 +47,11 @@ class Generation(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
     audio_file = models.FileField(upload_to=audio_file_key, max_length=255, blank=True)
+    # Our additions to the hosted contract: the sung vocal and the band on their own, and when each
+    # line and word is sung (engine/render.py `lyrics_timing`).
+    vocals_file = models.FileField(upload_to=stem_file_key, max_length=255, blank=True)
+    instrumental_file = models.FileField(upload_to=stem_file_key, max_length=255, blank=True)
+    lyrics_timing = models.JSONField(null=True, blank=True, help_text="Each sung line and word's start and end.")
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -31,6 +31,9 @@ MODEL = "minimax-music"
 REFERENCE_URL_MAX_CHARS = 2000
 AUDIO_URL_SALT = "localgen.audio-file"
 AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
+# Stems in the status answer, by name, and the Generation field each is stored in.
+STEM_FIELDS = {"vocals": "vocals_file", "instrumental": "instrumental_file"}
+SERVED_FIELDS = ("audio_file", *STEM_FIELDS.values())
 is_http_url = URLValidator(schemes=["http", "https"])
 SEND_AN_OBJECT = "Send a JSON object with model, prompt and reference_audio_url."
 REFERENCE_URL_REQUIRED = "is required: the http or https URL of a reference recording (WAV or MP3)"
@@ -156,17 +159,20 @@ def _generation_status(request, key):
     generation = owned_by_key(Generation, key, generation_id)
     if generation is None:
         return _error(404, "No generation with this id was made with this API key.")
-    audio_file = None
+    answer = {
+        "id": str(generation.id),
+        "status": generation.status,
+        "audio_file": None,
+        "error": generation.error or None,
+    }
     if generation.status == Generation.Status.COMPLETED:
-        audio_file = {"url": _audio_url(generation)}
-    return JsonResponse(
-        {
-            "id": str(generation.id),
-            "status": generation.status,
-            "audio_file": audio_file,
-            "error": generation.error or None,
-        }
-    )
+        answer["audio_file"] = {"url": _file_url(generation, "audio_file")}
+        # Beyond the hosted contract, whose clients ignore fields they do not know.
+        if generation.lyrics_timing is not None:
+            answer["lyrics_timing"] = generation.lyrics_timing
+        if generation.vocals_file and generation.instrumental_file:
+            answer["stems"] = {stem: {"url": _file_url(generation, field)} for stem, field in STEM_FIELDS.items()}
+    return JsonResponse(answer)
 
 
 def owned_by_key(model, key, object_id):
@@ -179,24 +185,25 @@ def owned_by_key(model, key, object_id):
     return model.objects.filter(id=object_id, key=key).first()
 
 
-def _audio_url(generation):
-    """An absolute URL anyone holding it can download the song from, for AUDIO_URL_VALID_FOR seconds."""
+def _file_url(generation, field):
+    """An absolute URL anyone holding it can download the generation's `field` file (the song, a stem)
+    from, for AUDIO_URL_VALID_FOR seconds."""
     if storage_signs_urls():
-        return default_storage.url(generation.audio_file.name, expire=AUDIO_URL_VALID_FOR)
-    token = signing.dumps(str(generation.id), salt=AUDIO_URL_SALT)
+        return default_storage.url(getattr(generation, field).name, expire=AUDIO_URL_VALID_FOR)
+    token = signing.dumps([str(generation.id), field], salt=AUDIO_URL_SALT)
     return settings.PUBLIC_BASE_URL + reverse("localgen:audio_file", args=[token])
 
 
 @require_safe
 def audio_file(request, token):
     try:
-        generation_id = signing.loads(token, salt=AUDIO_URL_SALT, max_age=AUDIO_URL_VALID_FOR)
-    except signing.BadSignature:
+        generation_id, field = signing.loads(token, salt=AUDIO_URL_SALT, max_age=AUDIO_URL_VALID_FOR)
+    except (signing.BadSignature, ValueError, TypeError):  # forged, expired, or a token of another shape
         raise Http404("This song link is not valid or has expired; ask for the generation's status again.") from None
     generation = Generation.objects.filter(id=generation_id, status=Generation.Status.COMPLETED).first()
-    if generation is None:
+    if generation is None or field not in SERVED_FIELDS or not getattr(generation, field):
         raise Http404("This song no longer exists.")
-    return stored_file_response(request, generation.audio_file.name)
+    return stored_file_response(request, getattr(generation, field).name)
 
 
 def _authenticated_key(request):

@@ -25,7 +25,7 @@ def stored_file_response(
 ) -> HttpResponse:
     """Serve a stored file with Range support; on S3, redirect to a short-lived presigned URL."""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    disposition = _content_disposition(download_name or name.rsplit("/", 1)[-1], as_attachment)
+    disposition = content_disposition(download_name or name.rsplit("/", 1)[-1], as_attachment)
     if storage_signs_urls():
         return HttpResponseRedirect(
             default_storage.url(
@@ -83,7 +83,7 @@ def _read_span(stored, length):
             yield chunk
 
 
-def _content_disposition(filename, as_attachment):
+def content_disposition(filename, as_attachment):
     kind = "attachment" if as_attachment else "inline"
     ascii_name = filename.encode("ascii", "ignore").decode() or "song"
     ascii_name = ascii_name.replace("\\", "_").replace('"', "_")

@@ -22,7 +22,7 @@ from teams.services import invitation_create, team_add
 from tests.conftest import forget_this_runs_cache
 from tests.factories import DraftReferenceFactory, JobFactory, UserFactory
 from tests.file_server import closed_port
-from tests.web.job_data import make_completed
+from tests.web.job_data import add_timing_and_stems, make_completed
 
 ROLES = ["owner", "teammate", "team_admin", "outsider", "anonymous", "token", "revoked_token", "others_token"]
 
@@ -87,6 +87,8 @@ TABLE = {
     "jobs:reference_audio": ("get", lambda w: [w.job.id], None, TEAM_PAGE),
     "jobs:song_audio": ("get", lambda w: [w.job.id], None, TEAM_PAGE),
     "jobs:song_download": ("get", lambda w: [w.job.id], None, TEAM_PAGE),
+    "jobs:stem_audio": ("get", lambda w: [w.job.id, "vocals"], None, TEAM_PAGE),
+    "jobs:lyrics_lrc": ("get", lambda w: [w.job.id], None, TEAM_PAGE),
     "jobs:share_create": ("post", lambda w: [w.job.id], {"expiry": "7"}, TEAM_PAGE),
     "jobs:cancel": ("post", lambda w: [w.job.id], None, MANAGE_PAGE),
     "jobs:retry": ("post", lambda w: [w.job.id], None, MANAGE_PAGE),
@@ -94,9 +96,12 @@ TABLE = {
     "jobs:version_card": ("get", lambda w: [w.job.id], None, TEAM_PAGE),
     "jobs:pick": ("post", lambda w: [w.job.id], None, MANAGE_PAGE),  # the pick among its versions
     "jobs:share_revoke": ("post", lambda w: [w.job.id, w.link.id], None, MANAGE_PAGE),
+    "jobs:share_stems": ("post", lambda w: [w.job.id, w.link.id], {"offers_stems": "off"}, MANAGE_PAGE),
     "jobs:shared_song": ("get", lambda w: [w.share_token], None, anyone(200)),
     "jobs:shared_song_audio": ("get", lambda w: [w.share_token], None, anyone(200)),
     "jobs:shared_song_download": ("get", lambda w: [w.share_token], None, anyone(200)),
+    "jobs:shared_stem_audio": ("get", lambda w: [w.share_token, "instrumental"], None, anyone(200)),
+    "jobs:shared_lyrics_lrc": ("get", lambda w: [w.share_token], None, anyone(200)),
     "jobs:reference_for_generator": ("get", lambda w: ["not-a-signed-token"], None, anyone(404)),
 }
 
@@ -128,7 +133,9 @@ class World:
         self.team_admin = UserFactory(username="team_admin")
         team_add(team_name="owner", user=self.team_admin, admin=True)
         self.outsider = UserFactory(username="outsider")
-        self.job = make_completed(JobFactory(owner=self.owner, prompt="Sunlight on the water", version_group=uuid4()))
+        self.job = add_timing_and_stems(
+            make_completed(JobFactory(owner=self.owner, prompt="Sunlight on the water", version_group=uuid4()))
+        )
         make_completed(JobFactory(owner=self.owner, version_group=self.job.version_group, version_number=2))
         self.link, self.share_token = sharing.share_link_create(job=self.job, created_by=self.owner)
         self.draft = DraftReferenceFactory(owner=self.owner)  # drafts are their uploader's alone

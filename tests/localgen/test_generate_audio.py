@@ -3,10 +3,12 @@
 import json
 
 import pytest
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.test import Client
 
 from localgen.models import Generation
+from localgen.views import AUDIO_URL_SALT
 from tests.localgen.conftest import bearer
 
 URL = "/v2/generate/audio"
@@ -215,3 +217,57 @@ def test_post_needs_no_csrf_token(app_key):
     response = post(Client(enforce_csrf_checks=True), VALID_BODY, app_key[1])
 
     assert response.status_code == 201
+
+
+LYRICS_TIMING = [
+    {"text": "First line", "start": 2.0, "end": 4.5, "words": [{"text": "First", "start": 2.0, "end": 3.0}]}
+]
+
+
+def completed_with_stems(app_key):
+    generation = Generation.objects.create(
+        key=app_key[0],
+        prompt="x",
+        reference_audio_url="https://example.com/r.mp3",
+        status="completed",
+        lyrics_timing=LYRICS_TIMING,
+    )
+    generation.audio_file.save("song.mp3", ContentFile(b"the song"), save=False)
+    generation.vocals_file.save("vocals.mp3", ContentFile(b"the vocals"), save=False)
+    generation.instrumental_file.save("instrumental.mp3", ContentFile(b"the band"))
+    return generation
+
+
+def test_status_of_a_completed_generation_adds_the_lyrics_timing_and_stem_urls_that_need_no_key(
+    client, app_key, settings
+):
+    settings.PUBLIC_BASE_URL = "http://testserver"
+    generation = completed_with_stems(app_key)
+
+    answer = status(client, generation.id, app_key[1]).json()
+
+    assert answer["lyrics_timing"] == LYRICS_TIMING
+    assert set(answer["stems"]) == {"vocals", "instrumental"}
+    downloads = {stem: client.get(answer["stems"][stem]["url"]) for stem in answer["stems"]}
+    assert {stem: b"".join(response.streaming_content) for stem, response in downloads.items()} == {
+        "vocals": b"the vocals",
+        "instrumental": b"the band",
+    }
+
+
+def test_a_completed_generation_without_stems_or_timing_answers_as_the_hosted_contract(client, app_key):
+    generation = Generation.objects.create(
+        key=app_key[0], prompt="x", reference_audio_url="https://example.com/r.mp3", status="completed"
+    )
+    generation.audio_file.save("song.mp3", ContentFile(b"the song"))
+
+    answer = status(client, generation.id, app_key[1]).json()
+
+    assert set(answer) == {"id", "status", "audio_file", "error"}
+
+
+def test_a_file_token_for_a_field_that_is_not_served_is_not_found(client, app_key):
+    generation = completed_with_stems(app_key)
+    token = signing.dumps([str(generation.id), "reference_audio_url"], salt=AUDIO_URL_SALT)
+
+    assert client.get(f"/v2/generate/files/{token}/").status_code == 404

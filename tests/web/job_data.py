@@ -33,6 +33,45 @@ def make_completed(job, *, seconds=3.0, song_path=None):
     return job
 
 
+# Timing as the local generator reports it for a two-line song (engine/render.py).
+LYRICS_TIMING = [
+    {
+        "text": "Sunlight on the water",
+        "start": 0.5,
+        "end": 1.5,
+        "words": [
+            {"text": "Sunlight", "start": 0.5, "end": 0.9},
+            {"text": "on", "start": 0.9, "end": 1.0},
+            {"text": "the", "start": 1.0, "end": 1.1},
+            {"text": "water", "start": 1.1, "end": 1.5},
+        ],
+    },
+    {
+        "text": "Shadows on the sand",
+        "start": 1.75,
+        "end": 2.75,
+        "words": [
+            {"text": "Shadows", "start": 1.75, "end": 2.1},
+            {"text": "on", "start": 2.1, "end": 2.2},
+            {"text": "the", "start": 2.2, "end": 2.3},
+            {"text": "sand", "start": 2.3, "end": 2.75},
+        ],
+    },
+]
+
+
+def add_timing_and_stems(job, *, lyrics_timing=LYRICS_TIMING, vocals=None, instrumental=None):
+    """Give a completed job what the local generator adds: timed lyrics and stems (short tones unless given)."""
+    seconds = job.song_duration or 3.0
+    job.lyrics_timing = lyrics_timing
+    job.vocals_stem.save("vocals.mp3", ContentFile(vocals or tone_mp3(seconds, frequency=660.0)), save=False)
+    job.instrumental_stem.save(
+        "instrumental.mp3", ContentFile(instrumental or tone_mp3(seconds, frequency=220.0)), save=False
+    )
+    job.save()
+    return job
+
+
 def create_many_jobs(owner, count, *, prompt="Song {n}", completed_every=2, **fields):
     """`count` jobs of `owner`, one minute apart, newest first; every `completed_every`-th one finished.
 
