@@ -103,3 +103,19 @@ def test_the_share_page_lights_up_lines_for_whoever_has_the_link(page, live_serv
 
     expect(line(page, 2)).to_have_attribute("aria-current", "true")
     expect(page.get_by_role("switch", name="Sing along")).to_be_visible()
+
+
+def test_with_versions_on_the_page_a_click_on_a_line_seeks_this_versions_player(page, live_server, owner, sung_job):
+    from uuid import uuid4
+
+    sung_job.version_group, sung_job.version_number = uuid4(), 2
+    sung_job.save(update_fields=["version_group", "version_number"])
+    make_completed(JobFactory(owner=owner, prompt=LYRICS, version_group=sung_job.version_group, version_number=1))
+    log_in(page, live_server.url, owner)
+    page.goto(live_server.url + sung_job.get_absolute_url())
+
+    line(page, 1).get_by_role("button").click()
+
+    seconds = page.evaluate("() => document.getElementById('version-2-song').currentTime")
+    assert seconds == pytest.approx(sung_job.lyrics_timing[1]["start"], abs=0.5)
+    expect(line(page, 1)).to_have_class("sung")
