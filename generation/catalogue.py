@@ -286,6 +286,8 @@ def section_tag_problem(lyrics: str) -> str | None:
 def _text_problem(model: MusicModel, name: str, value) -> str | None:
     rule = model.style if name == "style" else model.lyrics
     words = INPUT_WORDS[name]
+    if name == "lyrics" and model.grammar == "markers":
+        return _markers_problem(value)
     if value is None or value == "":
         if rule is not None and rule.required:
             return f"Write the {words}: {model.name} needs {_length_range(rule)}."
@@ -295,12 +297,6 @@ def _text_problem(model: MusicModel, name: str, value) -> str | None:
     if not isinstance(value, str):
         return f"The {words} must be text."
     text = normalize_text(value)
-    if name == "lyrics" and model.grammar == "markers":
-        try:
-            markers.check_prompt(text)
-        except markers.PromptRejected as rejection:
-            return rejection.message
-        return None
     if not text and rule.required:
         return f"Write the {words}: {model.name} needs {_length_range(rule)}."
     verb = "are" if name == "lyrics" else "is"
@@ -313,6 +309,19 @@ def _text_problem(model: MusicModel, name: str, value) -> str | None:
         return problem
     if name == "lyrics":
         return section_tag_problem(text)
+    return None
+
+
+def _markers_problem(value) -> str | None:
+    """minimax-music's lyrics, by the `##` grammar and limit of generation/prompt.py."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        return "The lyrics must be text."
+    try:
+        markers.check_prompt(value)
+    except markers.PromptRejected as rejection:
+        return rejection.message
     return None
 
 
@@ -386,14 +395,11 @@ def _reference_problem(model: MusicModel, has_reference: bool, reference: Refere
     too_short = reference.duration <= rule.min_seconds if rule.min_exclusive else reference.duration < rule.min_seconds
     if too_short:
         longer = "longer than" if rule.min_exclusive else "at least"
-        return (
-            f"This file is {reference.duration:.1f} s long; the reference for {model.name} must be "
-            f"{longer} {rule.min_seconds:g} s."
-        )
+        return f"This file is {reference.duration:.1f} s long; the reference must be {longer} {rule.min_seconds:g} s."
     if rule.max_seconds is not None and reference.duration > rule.max_seconds:
         return (
-            f"This file is {_minutes(reference.duration)} long; the reference for {model.name} must be at most "
-            f"{_minutes(rule.max_seconds)}."
+            f"This file is {minutes_text(reference.duration)} long; the reference for {model.name} must be at "
+            f"most {minutes_text(rule.max_seconds)}."
         )
     if rule.max_mb is not None and reference.size > rule.max_mb * 1_000_000:
         return (
@@ -426,7 +432,8 @@ def _listed(values) -> str:
     return ", ".join(str(value) for value in values)
 
 
-def _minutes(seconds: float) -> str:
+def minutes_text(seconds: float) -> str:
+    """A length as people say it: 45 s, 6 min, 2 min 05 s."""
     whole_minutes, rest = divmod(round(seconds), 60)
     if not whole_minutes:
         return f"{rest} s"
