@@ -16,6 +16,7 @@ section tags of the newer models' lyrics in generation/sections.py.
 from dataclasses import asdict, dataclass
 
 from generation import prompt as markers
+from generation import sections
 
 DEFAULT_MODEL = "minimax-music"
 
@@ -25,8 +26,6 @@ BITRATES = (32000, 64000, 128000, 256000)
 AUDIO_FORMATS = ("mp3", "wav")
 AUDIO_SETTING_DEFAULTS = {"sample_rate": 44100, "bitrate": 256000, "format": "mp3"}
 
-# Section tags of the newer models' lyrics, as their docs show them; a number may follow ("[Verse 2]").
-SECTION_TAGS = ("Intro", "Verse", "Pre Chorus", "Chorus", "Bridge", "Outro")
 
 # How each input reaches a model: the key of `inputs`, and what a person calls it.
 INPUT_WORDS = {"style": "style prompt", "lyrics": "lyrics"}
@@ -266,23 +265,6 @@ def hosted_field(model_name: str, input_name: str) -> str:
     return input_name
 
 
-def section_tag_problem(lyrics: str) -> str | None:
-    """A sentence for a line in square brackets that is not a known section tag, or None."""
-    known = {tag.lower() for tag in SECTION_TAGS}
-    for line_number, line in enumerate(lyrics.split("\n"), start=1):
-        line = line.strip()
-        if not (line.startswith("[") or line.endswith("]")):
-            continue
-        name = line.strip("[]").strip()
-        base = name.rstrip("0123456789").strip().lower()
-        if not (line.startswith("[") and line.endswith("]")) or base not in known:
-            return (
-                f"Line {line_number} ({line[:40]}) is not a section tag; use one of "
-                f"{', '.join(f'[{tag}]' for tag in SECTION_TAGS)} on a line of its own (a number may follow)."
-            )
-    return None
-
-
 def _text_problem(model: MusicModel, name: str, value) -> str | None:
     rule = model.style if name == "style" else model.lyrics
     words = INPUT_WORDS[name]
@@ -308,7 +290,7 @@ def _text_problem(model: MusicModel, name: str, value) -> str | None:
     if problem:
         return problem
     if name == "lyrics":
-        return section_tag_problem(text)
+        return sections.check_sections(text)
     return None
 
 

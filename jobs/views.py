@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from generation import catalogue
+from generation import catalogue, sections
 from generation.prompt import MARKER
 from jobs import drafts, flow, selectors, sharing
 from jobs.audio import ReferenceRejected, measure_reference
@@ -136,7 +136,7 @@ def _new_page_context(form, earlier_job):
         "draft": draft,
         "intro_outro_marker": MARKER,
         "model_rules": [catalogue.MODELS[name].as_json() for name in settings.MUSICGEN_API_MODELS],
-        "section_tags": catalogue.SECTION_TAGS,
+        "section_tags": sections.SECTION_TAGS,
     }
 
 
