@@ -14,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from generation import catalogue
 from jobs.forms import FORM_FIELD_OF_INPUT, JobCreateForm
+from localgen.keys import generation_key_create
 from localgen.models import Generation
 from tests.audio_samples import flac, tone_mp3, tone_wav
-from tests.localgen.conftest import app_key, bearer  # noqa: F401 - app_key: a fixture
+from tests.localgen.conftest import bearer
 
 MUSIC = "minimax-music"
 COVER = "minimax/music-cover"
@@ -214,6 +215,11 @@ def test_the_forms_audio_choices_are_the_catalogues(owner):
 # --- the local service ----------------------------------------------------------------------------
 
 
+@pytest.fixture
+def service_key(db):
+    return generation_key_create(name="contract")[1]
+
+
 def hosted_request(row):
     """The body in the model's schema; fields its schema lacks are sent under their own names."""
     model = catalogue.MODELS[row.model]
@@ -228,12 +234,12 @@ def hosted_request(row):
 
 
 @pytest.mark.parametrize("row", only_for("service"))
-def test_the_local_service(row, client, app_key):
+def test_the_local_service(row, client, service_key):
     response = client.post(
         "/v2/generate/audio",
         data=json.dumps(hosted_request(row)),
         content_type="application/json",
-        headers=bearer(app_key[1]),
+        headers=bearer(service_key),
     )
 
     if row.broken is None:
@@ -244,22 +250,22 @@ def test_the_local_service(row, client, app_key):
     assert not Generation.objects.exists()
 
 
-def test_the_service_names_each_models_spelling_of_the_sample_rate(client, app_key):
+def test_the_service_names_each_models_spelling_of_the_sample_rate(client, service_key):
     body = {"model": V26, "prompt": "upbeat", "lyrics": TAGGED, "audio_setting": {"sample_rate": 44100}}
 
     response = client.post(
-        "/v2/generate/audio", data=json.dumps(body), content_type="application/json", headers=bearer(app_key[1])
+        "/v2/generate/audio", data=json.dumps(body), content_type="application/json", headers=bearer(service_key)
     )
 
     assert response.status_code == 422
     assert response.json()["fields"]["audio_setting"] == f"{V26} spells the rate audio_sample_rate, not sample_rate."
 
 
-def test_the_service_refuses_a_model_it_does_not_know_with_the_models_it_offers(client, app_key):
+def test_the_service_refuses_a_model_it_does_not_know_with_the_models_it_offers(client, service_key):
     body = {"model": "minimax/music-9", "prompt": "upbeat"}
 
     response = client.post(
-        "/v2/generate/audio", data=json.dumps(body), content_type="application/json", headers=bearer(app_key[1])
+        "/v2/generate/audio", data=json.dumps(body), content_type="application/json", headers=bearer(service_key)
     )
 
     assert response.status_code == 422
