@@ -56,7 +56,7 @@
   // Mirrors generation/sections.py: a tag alone on its line in square brackets, maybe numbered.
   function sectionTag(line) {
     var match = /^\[([^\[\]]*)\]$/.exec(line);
-    if (!match) return line.startsWith("[") ? { known: false, text: line } : null;
+    if (!match) return line.startsWith("[") ? { known: false, text: line.replace(/^\[|\]$/g, "") } : null;
     var name = match[1].trim().replace(/[\s_-]+/g, " ");
     var kind = name.replace(/ ?\d+$/, "").toLowerCase().replace(/^prechorus$/, "pre chorus");
     return { known: SECTION_TAGS.indexOf(kind) >= 0, text: name };
@@ -70,7 +70,7 @@
       var tag = sectionTag(line);
       if (tag === null) parts.push({ kind: "line", text: line });
       else if (tag.known) parts.push({ kind: "section", text: tag.text });
-      else parts.push({ kind: "unknown", text: tag.text + " is not a section tag" });
+      else parts.push({ kind: "unknown", text: "[" + tag.text + "] is not a section tag" });
     });
     return parts;
   }
