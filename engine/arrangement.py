@@ -46,18 +46,28 @@ class Band:
     events: list
 
 
-def choose_programs(brightness_hz: float, rng: np.random.Generator) -> dict:
+def choose_programs(brightness_hz: float, rng: np.random.Generator, style=None) -> dict:
+    """Programs by the reference's brightness (or the shade the style asks for), then the ones
+    the style names."""
     shade = "bright" if brightness_hz >= BRIGHT_CENTROID_HZ else "dark"
-    return {
-        BASS_CHANNEL: int(rng.choice(PROGRAMS["bass"][shade])),
-        KEYS_CHANNEL: int(rng.choice(PROGRAMS["keys"][shade])),
-        PAD_CHANNEL: int(rng.choice(PROGRAMS["pad"][shade])),
-    }
+    shade = style.shade if style is not None and style.shade else shade
+    chosen = {part: int(rng.choice(PROGRAMS[part][shade])) for part in ("bass", "keys", "pad")}
+    if style is not None:
+        chosen |= style.programs
+    return {BASS_CHANNEL: chosen["bass"], KEYS_CHANNEL: chosen["keys"], PAD_CHANNEL: chosen["pad"]}
 
 
-def drum_bar(kick_accents, snare_accents, hat_accents, onset_density: float, rng) -> list:
+# The hat density a style's energy asks for, in onsets per second (see drum_bar): a sparse
+# ballad keeps one hat a beat, a busy song at least two.
+SPARSE_ONSET_DENSITY = 1.0
+BUSY_ONSET_DENSITY = 3.0
+
+
+def drum_bar(kick_accents, snare_accents, hat_accents, onset_density: float, rng, four_on_the_floor=False) -> list:
     """(step, drum, velocity) for one bar, built from the reference's accent profile."""
     kick_steps = {0} | {step for step, accent in enumerate(kick_accents) if accent >= 0.6 and step % 2 == 0}
+    if four_on_the_floor:
+        kick_steps = {0, 4, 8, 12}
     hits = [(step, KICK, int(80 + 40 * kick_accents[step])) for step in sorted(kick_steps)][:4]
     hits += [(step, SNARE, int(90 + 30 * snare_accents[step])) for step in (4, 12)]
     hats_every = 4 if onset_density < 1.5 else 2 if onset_density < 4.5 else 1
@@ -116,12 +126,30 @@ def pad_bar(chord: Chord, bar_start: float, beats_per_bar: int, brightness_hz: f
     return [NoteEvent(bar_start, beats_per_bar, pitch, velocity, PAD_CHANNEL) for pitch in voicing(chord, 55)]
 
 
-def arrange(analysis, bar_chords: list, sections: list, beats_per_bar: int, rng) -> Band:
-    """Events for every bar; sections[bar] is "intro", "verse", "rest" or "end"."""
-    programs = choose_programs(analysis.brightness_hz, rng)
-    groove = drum_bar(analysis.kick_accents, analysis.snare_accents, analysis.hat_accents, analysis.onset_density, rng)
+def arrange(analysis, bar_chords: list, sections: list, beats_per_bar: int, rng, style=None) -> Band:
+    """Events for every bar; sections[bar] is "intro", "lead", a sung part, "rest", "outro" or "end".
+
+    style (engine.style.Style) may name programs and a shade, and set the energy: a sparse style
+    plays one hat a beat and the keys twice a bar, a busy one at least two hats a beat."""
+    programs = choose_programs(analysis.brightness_hz, rng, style)
+    energy = style.energy if style is not None else 0
+    density = analysis.onset_density
+    if energy:
+        density = min(density, SPARSE_ONSET_DENSITY) if energy < 0 else max(density, BUSY_ONSET_DENSITY)
+    four_on_the_floor = style is not None and style.groove == "four on the floor"
+    groove = drum_bar(
+        analysis.kick_accents, analysis.snare_accents, analysis.hat_accents, density, rng, four_on_the_floor
+    )
     kick_steps = [step for step, drum, _ in groove if drum == KICK]
+    # A chorus lifts: its hats run twice as dense as the rest of the song's.
+    chorus_groove = groove
+    if "chorus" in sections:
+        chorus_groove = drum_bar(
+            analysis.kick_accents, analysis.snare_accents, analysis.hat_accents, 2 * density, rng, four_on_the_floor
+        )
     pattern = KEYS_PATTERNS[int(rng.integers(len(KEYS_PATTERNS)))]
+    if energy < 0:
+        pattern = KEYS_PATTERNS[0]
     fill_every = int(rng.choice([4, 8]))
     events = []
     for bar, (chord, section) in enumerate(zip(bar_chords, sections, strict=False)):
@@ -140,7 +168,7 @@ def arrange(analysis, bar_chords: list, sections: list, beats_per_bar: int, rng)
             continue
         events += bass_line(chord, start, kick_steps, beats_per_bar)
         next_section = sections[bar + 1] if bar + 1 < len(sections) else "end"
-        hits = list(groove)
+        hits = list(chorus_groove if section == "chorus" else groove)
         if next_section != section or (bar + 1) % fill_every == 0:
             hits = [hit for hit in hits if hit[0] < 12] + fill(rng)
         if bar == 0 or sections[bar - 1] != section:

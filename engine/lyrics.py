@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from generation.prompt import PROMPT_MAX_CHARS, asks_for_intro_and_outro, strip_markers
+from generation.sections import check_sections, parse_sections
 
 from .errors import UnusableLyrics
 
@@ -44,6 +45,48 @@ def parse_lyrics(text: str) -> Lyrics:
     return Lyrics(lines=lines, intro_and_outro=intro_and_outro)
 
 
+@dataclass
+class LyricPart:
+    tag: str  # a section tag of generation/sections.py: "intro", "verse", "chorus", ...
+    lines: list  # sung lines as clean text, with PAUSE between stanzas; none for intro and outro
+
+
+# An instrumental song with no lyrics to shape it still has a song's form.
+INSTRUMENTAL_FORM = (("intro", 0), ("verse", 4), ("chorus", 4), ("outro", 0))
+INSTRUMENTAL_LINE = "la la la la la la la la"  # stands for a lyric line's length; never sung
+INSTRUMENTAL_STRESSES = [1, 0] * 4  # the bars an unsung line takes: those of eight syllables
+
+
+def lyric_parts(text: str, grammar: str, instrumental: bool = False) -> list:
+    """The song's parts from lyrics in either grammar: "markers" (minimax-music: `##` at both ends
+    asks for an instrumental intro and outro, a blank line is a pause) or "sections" (music-2.x
+    section tags; [Intro] and [Outro] are played, not sung)."""
+    if instrumental and not text.strip():
+        return [LyricPart(tag, [INSTRUMENTAL_LINE] * lines) for tag, lines in INSTRUMENTAL_FORM]
+    if grammar == "markers":
+        parsed = parse_lyrics(text)
+        sung = [LyricPart("verse", parsed.lines)]
+        return [LyricPart("intro", []), *sung, LyricPart("outro", [])] if parsed.intro_and_outro else sung
+    if grammar != "sections":
+        raise ValueError(f"unknown lyrics grammar {grammar!r}")
+    problem = check_sections(text)
+    if problem:
+        raise UnusableLyrics(problem)
+    parts = []
+    for section in parse_sections(text):
+        if section.instrumental:
+            parts.append(LyricPart(section.tag, []))
+            continue
+        lines = [phrase for line in section.lines for phrase in _phrases(singable_text(line)) if phrase]
+        if lines:
+            parts.append(LyricPart(section.tag or "verse", lines))
+    if not instrumental and not any(part.lines for part in parts):
+        raise UnusableLyrics(
+            "the lyrics contain no words that can be sung outside [Intro] and [Outro]; write at least one line"
+        )
+    return parts
+
+
 def singable_text(line: str) -> str:
     """Keep what the English voice can pronounce: Latin letters (accents folded), digits,
     apostrophes and phrase punctuation. Emoji, symbols and other scripts are skipped, and dashes,
@@ -69,6 +112,8 @@ def _ascii_or_space(character: str) -> str:
 def _phrases(line: str) -> list:
     """Split an over-long line into nearly equal runs of words."""
     words = line.split()
+    if not words:
+        return []
     count = -(-len(words) // MOST_WORDS_PER_PHRASE)
     size = -(-len(words) // count)
     return [" ".join(words[start : start + size]) for start in range(0, len(words), size)]

@@ -7,6 +7,8 @@ import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import resample_poly
 
+from .contour import follow_levels
+
 TARGET_LUFS = -14.0
 CEILING_DB = -2.0  # limiter ceiling, leaving room for MP3 encoding's overshoot
 HIGHEST_TRUE_PEAK_DB = -1.5
@@ -57,15 +59,24 @@ def limit(audio: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.nd
     return audio * gain[:, None]
 
 
-def master(vocal: np.ndarray, band: np.ndarray, rate: int) -> np.ndarray:
-    """Balance the produced vocal over the band, then set loudness and limit the peaks."""
-    length = max(len(vocal), len(band))
-    vocal = np.pad(vocal, ((0, length - len(vocal)), (0, 0)))
-    band = np.pad(band, ((0, length - len(band)), (0, 0)))
-    band_gain = _active_rms(vocal) / _active_rms(band) * 10 ** (-VOCAL_ABOVE_BAND_DB / 20)
-    mix = vocal + band * band_gain
+def master(vocal, band: np.ndarray, rate: int, levels=None) -> np.ndarray:
+    """Balance the produced vocal over the band, then set loudness and limit the peaks.
+
+    vocal None: an instrumental. levels: a reference's short-term levels the mix follows (a cover,
+    engine/contour.py), after the bus compressor (which would flatten them) and before the loudness
+    and peak limiting."""
+    if vocal is None:
+        mix = band
+    else:
+        length = max(len(vocal), len(band))
+        vocal = np.pad(vocal, ((0, length - len(vocal)), (0, 0)))
+        band = np.pad(band, ((0, length - len(band)), (0, 0)))
+        band_gain = _active_rms(vocal) / _active_rms(band) * 10 ** (-VOCAL_ABOVE_BAND_DB / 20)
+        mix = vocal + band * band_gain
     glue = pedalboard.Compressor(threshold_db=-14, ratio=2.0, attack_ms=10, release_ms=150)
     mix = glue(mix.T.astype(np.float32), rate).T
+    if levels is not None:
+        mix = follow_levels(mix, levels, rate)
     meter = pyloudnorm.Meter(rate)
     for _ in range(2):  # the limiter takes a little loudness away; a second pass restores it
         loudness = meter.integrated_loudness(mix.astype(np.float64))

@@ -13,13 +13,17 @@ import soundfile
 from . import accompaniment
 from .analysis import Analysis, analyze_audio
 from .arrangement import arrange
+from .contour import reference_levels
+from .encoding import write_song
 from .errors import ReferenceTooShort, UnusableLyrics
-from .lyrics import PAUSE, parse_lyrics
+from .lyrics import INSTRUMENTAL_STRESSES, PAUSE, lyric_parts
 from .mixing import master, produce_vocal
 from .phonemes import syllables
+from .planned import planned_analysis
 from .reference import load_reference, to_rate
 from .singing import Note, sing_line
-from .song_plan import melody_middle, plan_song
+from .song_plan import Part, melody_middle, plan_song
+from .style import parse_style
 from .tempo import BEATS_PER_BAR
 from .voice import HIGHER_VOICE, LOWER_VOICE, load_voice
 
@@ -34,7 +38,10 @@ class RenderResult:
     timings: dict  # stage -> seconds; "speak" runs alongside "accompany" and "sing"
     peak_memory_mb: dict  # stage -> the process's peak resident memory at the end of it
     sung_notes: list  # [start s, end s, MIDI] of every sung syllable, for measuring the singing
-    voice: str  # which synthesiser and speaker sang, e.g. "kokoro jm_kumo"
+    voice: str  # which synthesiser and speaker sang, e.g. "kokoro jm_kumo"; "none" for an instrumental
+    tempo: float  # the song's BPM: the reference's, or what the style asked for
+    sections: list  # [tag, start s, end s] of every part of the song, in order
+    style_words: list  # the words of the style prompt the engine acted on
 
     def to_dict(self) -> dict:
         return asdict(self) | {"analysis": self.analysis.to_dict()}
@@ -53,41 +60,54 @@ class _Stopwatch:
         self.peak_memory_mb[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def render(reference_path, lyrics: str, seed: int, out_path, stems_dir=None) -> RenderResult:
-    """Write a 44.1 kHz stereo MP3 song to out_path; same inputs and seed, same bytes."""
+def render(
+    reference_path,
+    lyrics: str,
+    seed: int,
+    out_path,
+    stems_dir=None,
+    *,
+    style: str = "",
+    grammar: str = "markers",
+    instrumental: bool = False,
+    cover: bool = False,
+    audio_setting=None,
+) -> RenderResult:
+    """Write the song to out_path; same inputs and seed, same bytes.
+
+    reference_path: a recording to follow, or None to plan tempo, key and chords from the style and
+    the seed. grammar: "markers" (minimax-music lyrics) or "sections" (tagged music-2.x lyrics).
+    style: words that steer tempo, feel, instruments and voice (engine/style.py). instrumental: no
+    voice. cover: keep the reference's tempo and chords bar by bar and follow its loudness over time.
+    audio_setting: {"sample_rate", "bitrate", "format"}; None writes a 44.1 kHz MP3."""
     stopwatch = _Stopwatch()
-    parsed = parse_lyrics(lyrics)
+    wanted = parse_style(style)
+    parts = lyric_parts(lyrics, grammar, instrumental)
     with stopwatch.stage("analyze"):
-        reference = load_reference(reference_path)
-        if reference.duration <= SHORTEST_REFERENCE_SECONDS:
-            raise ReferenceTooShort(
-                f"the reference is {reference.duration:.1f} s long; it must be longer than "
-                f"{SHORTEST_REFERENCE_SECONDS:.0f} s"
-            )
-        analysis = analyze_audio(reference)
-    with stopwatch.stage("load voice"):
-        voice = load_voice()
-    speaker = HIGHER_VOICE if melody_middle(analysis)[0] else LOWER_VOICE
+        analysis, levels = _analyse(reference_path, wanted, seed, cover)
+    speaker = HIGHER_VOICE if melody_middle(analysis, wanted.voice)[0] else LOWER_VOICE
+    voice = None
+    if not instrumental:
+        with stopwatch.stage("load voice"):
+            voice = load_voice()
     with stopwatch.stage("phonemize"):
-        lines = []  # (text, phonemes, syllables) per sung line, None per pause
-        for line in parsed.lines:
-            if line is PAUSE:
-                lines.append(None)
-                continue
-            phonemes = voice.phonemize(line)
-            found = syllables(phonemes)
-            # A line whose words gave no syllables (say, only symbols) is skipped, not sung.
-            if found:
-                lines.append((line, phonemes, found))
-        sung_lines = [line for line in lines if line is not None]
-        if not sung_lines:
-            raise UnusableLyrics("no line of the lyrics could be pronounced; write words in Latin letters")
+        plan_parts, sung_lines = _pronounce(parts, voice)
     with stopwatch.stage("compose"):
-        stresses = [None if line is None else [s.stress for s in line[2]] for line in lines]
-        plan = plan_song(analysis, stresses, parsed.intro_and_outro, seed)
-        band = arrange(analysis, plan.bar_chords, plan.sections, BEATS_PER_BAR, np.random.default_rng([seed, 1]))
+        tempo = analysis.tempo if cover or reference_path is None else wanted.tempo_for(analysis.tempo)
+        plan = plan_song(
+            analysis,
+            plan_parts,
+            seed,
+            tempo=tempo,
+            voice=wanted.voice,
+            whole_loops=grammar == "sections",
+            reference_chords=cover,
+        )
+        band = arrange(
+            analysis, plan.bar_chords, plan.sections, BEATS_PER_BAR, np.random.default_rng([seed, 1]), wanted
+        )
         song_seconds = plan.duration + accompaniment.RELEASE_SECONDS
-        sung_notes = _sung_notes(plan)
+        sung_notes = [] if instrumental else _sung_notes(plan)
     # The voice speaks the lines in a background thread while the band is played and the
     # lines already spoken are sung: the model leaves part of the two cores idle.
     speaking_started = time.perf_counter()
@@ -96,12 +116,16 @@ def render(reference_path, lyrics: str, seed: int, out_path, stems_dir=None) -> 
         with stopwatch.stage("accompany"):
             band_audio = accompaniment.play(band, plan.beat_seconds, song_seconds)
         with stopwatch.stage("sing"):
-            dry_vocal = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
-    stopwatch.timings["speak"] = round(time.perf_counter() - speaking_started, 3)
+            if instrumental:
+                dry_vocal = np.zeros(len(band_audio), dtype=np.float32)
+            else:
+                dry_vocal = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
+    stopwatch.timings["speak"] = 0.0 if instrumental else round(time.perf_counter() - speaking_started, 3)
     with stopwatch.stage("mix"):
-        song = master(produce_vocal(dry_vocal, RATE), band_audio, RATE)
+        vocal = None if instrumental else produce_vocal(dry_vocal, RATE)
+        song = master(vocal, band_audio, RATE, levels)
     with stopwatch.stage("write"):
-        soundfile.write(str(out_path), song, RATE, format="MP3")
+        write_song(song, RATE, out_path, audio_setting)
         if stems_dir is not None:
             stems = Path(stems_dir)
             stems.mkdir(parents=True, exist_ok=True)
@@ -113,8 +137,54 @@ def render(reference_path, lyrics: str, seed: int, out_path, stems_dir=None) -> 
         timings=stopwatch.timings,
         peak_memory_mb=stopwatch.peak_memory_mb,
         sung_notes=[[round(n.start, 4), round(n.end, 4), n.midi] for line in sung_notes for n in line],
-        voice=f"{voice.name} {speaker}",
+        voice="none" if instrumental else f"{voice.name} {speaker}",
+        tempo=plan.tempo,
+        sections=[[tag, start, end] for tag, start, end in plan.part_spans()],
+        style_words=wanted.words,
     )
+
+
+def _analyse(reference_path, wanted, seed: int, cover: bool):
+    """(analysis, the reference's loudness levels for a cover or None)."""
+    if reference_path is None:
+        if cover:
+            raise ValueError("a cover needs a reference")
+        return planned_analysis(wanted, seed), None
+    reference = load_reference(reference_path)
+    if reference.duration <= SHORTEST_REFERENCE_SECONDS:
+        raise ReferenceTooShort(
+            f"the reference is {reference.duration:.1f} s long; it must be longer than "
+            f"{SHORTEST_REFERENCE_SECONDS:.0f} s"
+        )
+    analysis = analyze_audio(reference)
+    return analysis, reference_levels(reference_path, analysis.first_downbeat) if cover else None
+
+
+def _pronounce(parts: list, voice):
+    """(song_plan.Part per lyric part, [(text, phonemes, syllables)] per sung line).
+
+    Without a voice (an instrumental) nothing is pronounced and each line takes the bars an
+    eight-syllable line would."""
+    plan_parts, sung_lines = [], []
+    for part in parts:
+        stresses = []
+        for line in part.lines:
+            if line is PAUSE:
+                stresses.append(None)
+                continue
+            if voice is None:
+                stresses.append(INSTRUMENTAL_STRESSES)
+                continue
+            phonemes = voice.phonemize(line)
+            found = syllables(phonemes)
+            # A line whose words gave no syllables (say, only symbols) is skipped, not sung.
+            if found:
+                stresses.append([syllable.stress for syllable in found])
+                sung_lines.append((line, phonemes, found))
+        plan_parts.append(Part(part.tag, stresses))
+    if voice is not None and not sung_lines:
+        raise UnusableLyrics("no line of the lyrics could be pronounced; write words in Latin letters")
+    return plan_parts, sung_lines
 
 
 def _sung_notes(plan) -> list:

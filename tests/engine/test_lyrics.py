@@ -1,6 +1,9 @@
 """How typed lyrics become lines to sing, pauses and syllables."""
 
-from engine.lyrics import PAUSE, parse_lyrics
+import pytest
+
+from engine.errors import UnusableLyrics
+from engine.lyrics import PAUSE, lyric_parts, parse_lyrics
 from engine.phonemes import syllables
 
 
@@ -61,3 +64,38 @@ def test_the_hosted_documentations_example_prompt_is_sung_word_by_word():
     assert lyrics.sung_lines[-1] == "Friends forever me and you!"
     sung_words = " ".join(lyrics.sung_lines).split()
     assert "foreverme" not in sung_words and sung_words[-3:] == ["me", "and", "you!"]
+
+
+def test_tagged_lyrics_become_parts_with_intro_and_outro_left_unsung():
+    parts = lyric_parts("[Intro]\nooh\n[Verse]\nfirst line\n\n[Chorus 2]\nsecond line\n[Outro]", "sections")
+
+    assert [(part.tag, part.lines) for part in parts] == [
+        ("intro", []),
+        ("verse", ["first line"]),
+        ("chorus", ["second line"]),
+        ("outro", []),
+    ]
+
+
+def test_lines_before_the_first_tag_are_a_verse():
+    assert [part.tag for part in lyric_parts("no tag yet\n[Chorus]\nnow one", "sections")] == ["verse", "chorus"]
+
+
+def test_a_malformed_tag_is_refused_with_the_grammars_sentence():
+    with pytest.raises(UnusableLyrics, match=r"Line 2: \[Hook\] is not a section tag"):
+        lyric_parts("[Verse]\n[Hook]\nline", "sections")
+
+
+def test_tagged_lyrics_with_nothing_to_sing_outside_intro_and_outro_are_refused_unless_instrumental():
+    with pytest.raises(UnusableLyrics, match="outside \\[Intro\\] and \\[Outro\\]"):
+        lyric_parts("[Intro]\nooh\n[Outro]", "sections")
+
+    assert [part.tag for part in lyric_parts("[Intro]\nooh\n[Outro]", "sections", instrumental=True)] == [
+        "intro",
+        "outro",
+    ]
+
+
+def test_markers_lyrics_are_one_sung_part_framed_by_intro_and_outro_when_asked():
+    assert [part.tag for part in lyric_parts("##\nline\n##", "markers")] == ["intro", "verse", "outro"]
+    assert [part.tag for part in lyric_parts("line", "markers")] == ["verse"]

@@ -1,0 +1,104 @@
+"""The song's form from its parts: loops, choruses that return, bridges, intros and outros
+(engine/song_plan.py), planned without rendering."""
+
+import numpy as np
+
+from engine.arrangement import CLOSED_HAT, DRUM_CHANNEL, RIDE, arrange
+from engine.planned import planned_analysis
+from engine.song_plan import LOOP_BARS, Part, plan_song
+from engine.style import parse_style
+from engine.tempo import BEATS_PER_BAR
+
+LINE = [1, 0, 1, 0, 1, 0, 1]  # syllable stresses of a seven-syllable line
+OTHER_LINE = [0, 1, 0, 0, 1, 0, 1, 0, 1]
+
+
+def plan(parts, **options):
+    return plan_song(planned_analysis(parse_style(""), 3), parts, 3, whole_loops=True, **options)
+
+
+def test_every_part_fills_whole_four_bar_loops():
+    song = plan([Part("verse", [LINE]), Part("chorus", [LINE, OTHER_LINE, LINE])])
+
+    assert all((end - first) % LOOP_BARS == 0 for _, first, end in song.parts)
+
+
+def test_a_returning_chorus_has_the_same_chords_and_notes():
+    song = plan([Part("chorus", [LINE, OTHER_LINE]), Part("verse", [OTHER_LINE]), Part("chorus", [LINE, OTHER_LINE])])
+    (_, first, first_end), _, (_, second, second_end) = song.parts
+
+    assert song.bar_chords[first:first_end] == song.bar_chords[second:second_end]
+    assert [n.midi for n in song.sung_lines[0].notes] == [n.midi for n in song.sung_lines[3].notes]
+    assert [n.midi for n in song.sung_lines[1].notes] == [n.midi for n in song.sung_lines[4].notes]
+
+
+def test_a_bridge_plays_other_chords_than_the_verse():
+    song = plan([Part("verse", [LINE]), Part("bridge", [LINE])])
+    (_, verse, verse_end), (_, bridge, bridge_end) = song.parts
+
+    assert song.bar_chords[bridge] != song.bar_chords[verse]
+    assert song.bar_chords[bridge:bridge_end] != song.bar_chords[verse:verse_end]
+
+
+def test_intro_and_outro_are_played_bars_with_no_sung_line():
+    song = plan([Part("intro", []), Part("verse", [LINE]), Part("outro", [])])
+
+    assert len(song.sung_lines) == 1
+    assert song.sections[:4] == ["intro"] * 4
+    assert song.sections[-1] == "end"
+
+
+def test_a_song_without_an_intro_opens_with_one_bar_of_band():
+    assert plan([Part("verse", [LINE])]).sections[0] == "lead"
+
+
+def test_a_cover_plays_the_reference_chords_bar_by_bar():
+    analysis = planned_analysis(parse_style(""), 3)
+    song = plan([Part("verse", [LINE, LINE, LINE])], reference_chords=True)
+
+    assert [chord.name for chord in song.bar_chords[:8]] == analysis.chords[:8]
+
+
+def test_the_style_tempo_overrides_the_reference():
+    assert plan([Part("verse", [LINE])], tempo=72.0).tempo == 72.0
+
+
+def test_a_female_voice_sings_higher_than_a_male_one():
+    female = plan([Part("verse", [LINE])], voice="female")
+    male = plan([Part("verse", [LINE])], voice="male")
+
+    assert female.higher_voice and not male.higher_voice
+    assert (
+        np.mean([n.midi for n in female.sung_lines[0].notes]) > np.mean([n.midi for n in male.sung_lines[0].notes]) + 6
+    )
+
+
+def test_without_a_reference_the_plan_takes_the_tempo_and_mode_the_style_asks_for():
+    analysis = planned_analysis(parse_style("sad song, 76 bpm"), 1)
+
+    assert (analysis.tempo, analysis.key_mode) == (76.0, "minor")
+
+
+def test_without_a_reference_different_seeds_plan_different_keys_or_chords():
+    plans = {(a.key_tonic, tuple(a.chords)) for a in (planned_analysis(parse_style(""), seed) for seed in range(6))}
+
+    assert len(plans) > 1
+
+
+def test_a_chorus_plays_denser_hats_than_a_verse():
+    analysis = planned_analysis(parse_style(""), 3)
+    song = plan([Part("verse", [LINE]), Part("chorus", [LINE])])
+    band = arrange(analysis, song.bar_chords, song.sections, BEATS_PER_BAR, np.random.default_rng(1))
+    (_, verse, _), (_, chorus, _) = song.parts
+
+    def hats_in(bar):
+        start = bar * BEATS_PER_BAR
+        return sum(
+            1
+            for event in band.events
+            if event.channel == DRUM_CHANNEL
+            and event.pitch in (CLOSED_HAT, RIDE)
+            and start <= event.start_beat < start + BEATS_PER_BAR
+        )
+
+    assert hats_in(chorus + 1) > hats_in(verse + 1)
