@@ -1,30 +1,19 @@
 """The newer models end to end across every real part (web app, app worker, engine worker, the local
 service over HTTP): a music-cover of the real reference, and music-2.6 from a style and tagged
 lyrics, once sung and once instrumental, each ending in a song that decodes.
-
-They need the engine that takes a style, section tags, instrumental, cover and audio_setting
-(engine.render's keywords, the enginestyle branch); on an engine without them they are skipped.
 """
-
-import inspect
 
 import pytest
 import soundfile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-import engine
 from jobs.models import Job
 from tests.audio_samples import REFERENCE_SONG
 from tests.e2e.test_core_flow import app_key, wait_until_final  # noqa: F401 - app_key: a fixture
 from tests.factories import UserFactory
 
-ENGINE_TAKES_STYLE = "style" in inspect.signature(engine.render).parameters
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not ENGINE_TAKES_STYLE, reason="needs engine.render(style=..., grammar=...) of enginestyle"),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TAGGED = "[Intro]\n[Verse]\nCity lights are calling me home\n[Chorus]\nSing it slow\n[Outro]"
 
