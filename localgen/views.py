@@ -35,6 +35,8 @@ AUDIO_URL_SALT = "localgen.audio-file"
 AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
 is_http_url = URLValidator(schemes=["http", "https"])
 SEND_AN_OBJECT = "Send a JSON object with the model and its fields (prompt, lyrics, reference_audio_url...)."
+# The hosted API may write lyrics from the style (lyrics_optimizer); this service sings only what it is sent.
+WRITES_NO_LYRICS = "This local service writes no lyrics itself: send the lyrics, or ask for an instrumental."
 REFERENCE_URL_EXPECTED = "Send the reference as the http or https URL of a recording."
 REFERENCE_URL_REQUIRED = "is required: the http or https URL of a reference recording (WAV or MP3)"
 KEY_FAILURES = PerClientLimit("localgen-key-failures", limit=settings.LOCALGEN_KEY_FAILURES_PER_MINUTE)
@@ -84,6 +86,8 @@ def _start_generation(request, key):
     model = catalogue.model_named(model_name)
     if model and model.reference and has_reference and not is_reference_url(body["reference_audio_url"]):
         field_errors.setdefault("reference_audio_url", REFERENCE_URL_EXPECTED)
+    if not field_errors and inputs.get("lyrics_optimizer") and not inputs.get("lyrics"):
+        field_errors["lyrics"] = WRITES_NO_LYRICS
     if field_errors:
         return _error(
             422, " ".join(f"{field}: {problem}" for field, problem in field_errors.items()), fields=field_errors

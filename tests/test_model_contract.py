@@ -121,7 +121,7 @@ CASES = [
     case(V26, "lyrics", lyrics=chars(3001)),
     case(V26, "lyrics", lyrics=None),
     case(V26, None, lyrics=None, is_instrumental=True),
-    case(V26, None, lyrics=None, lyrics_optimizer=True),
+    case(V26, None, NOT_THE_SERVICE, lyrics=None, lyrics_optimizer=True),  # the service writes no lyrics: below
     case(V26, "reference", reference=("wav", 20.0)),
     case(V26, None, audio_setting={"sample_rate": 24000, "bitrate": 128000, "format": "wav"}),
     case(V26, "audio_setting", NOT_THE_FORM, audio_setting={"sample_rate": 48000}),
@@ -274,3 +274,16 @@ def test_the_service_refuses_a_model_it_does_not_know_with_the_models_it_offers(
 
 def test_the_table_covers_every_model():
     assert {param.values[0].model for param in CASES} == set(catalogue.MODELS)
+
+
+def test_the_service_writes_no_lyrics_so_lyrics_optimizer_needs_lyrics_there(client, service_key):
+    body = {"model": V26, "prompt": "upbeat", "lyrics_optimizer": True}
+
+    response = client.post(
+        "/v2/generate/audio", data=json.dumps(body), content_type="application/json", headers=bearer(service_key)
+    )
+
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "lyrics": "This local service writes no lyrics itself: send the lyrics, or ask for an instrumental."
+    }

@@ -17,14 +17,14 @@ def open_new_song_page(page, live_server, owner):
 
 def test_switching_the_model_changes_the_fields(page, live_server, owner):
     open_new_song_page(page, live_server, owner)
-    reference, style = page.get_by_label("2. Reference song"), page.get_by_label("3. Style")
+    reference, style = page.get_by_label("Reference song", exact=True), page.get_by_label("Style", exact=True)
     instrumental = page.get_by_label("Instrumental (no voice)")
 
     expect(reference).to_be_visible()
     expect(style).to_be_hidden()
     expect(page.get_by_role("button", name="Insert pause")).to_be_visible()
 
-    page.get_by_label("1. Model").select_option("minimax/music-2.6")
+    page.get_by_label("Model", exact=True).select_option("minimax/music-2.6")
     expect(reference).to_be_hidden()
     expect(style).to_be_visible()
     expect(instrumental).to_be_visible()
@@ -32,12 +32,12 @@ def test_switching_the_model_changes_the_fields(page, live_server, owner):
     expect(page.get_by_role("button", name="[Chorus]")).to_be_visible()
     expect(page.locator("[data-counter=lyrics]")).to_have_text("0 / 3000")
 
-    page.get_by_label("1. Model").select_option("minimax/music-cover")
+    page.get_by_label("Model", exact=True).select_option("minimax/music-cover")
     expect(reference).to_be_visible()
     expect(style).to_be_visible()
     expect(instrumental).to_be_hidden()
 
-    page.get_by_label("1. Model").select_option("minimax/music-1.5")
+    page.get_by_label("Model", exact=True).select_option("minimax/music-1.5")
     style.fill("x" * 301)
     expect(page.locator("[data-counter=style]")).to_have_text("301 / 300")
     expect(page.locator("[data-counter=style]")).to_have_class("counter is-over")
@@ -45,8 +45,8 @@ def test_switching_the_model_changes_the_fields(page, live_server, owner):
 
 def test_the_section_tag_helper_builds_a_structure_preview(page, live_server, owner):
     open_new_song_page(page, live_server, owner)
-    page.get_by_label("1. Model").select_option("minimax/music-2.6")
-    lyrics = page.get_by_label("4. Lyrics")
+    page.get_by_label("Model", exact=True).select_option("minimax/music-2.6")
+    lyrics = page.get_by_label("Lyrics", exact=True)
 
     page.get_by_role("button", name="[Verse]").click()
     lyrics.press_sequentially("City lights are calling me home")
@@ -62,11 +62,11 @@ def test_the_section_tag_helper_builds_a_structure_preview(page, live_server, ow
 
 def test_a_field_hidden_by_the_model_is_not_sent(page, live_server, owner):
     open_new_song_page(page, live_server, owner)
-    page.get_by_label("1. Model").select_option("minimax/music-2.6")
+    page.get_by_label("Model", exact=True).select_option("minimax/music-2.6")
     page.get_by_label("Instrumental (no voice)").check()  # then a model without the switch is chosen
-    page.get_by_label("1. Model").select_option("minimax/music-2.0")
-    page.get_by_label("3. Style").fill("calm piano ballad")
-    page.get_by_label("4. Lyrics").fill("[Verse]\nCity lights are calling me home")
+    page.get_by_label("Model", exact=True).select_option("minimax/music-2.0")
+    page.get_by_label("Style", exact=True).fill("calm piano ballad")
+    page.get_by_label("Lyrics", exact=True).fill("[Verse]\nCity lights are calling me home")
     page.get_by_role("button", name="Make the song").click()
 
     expect(page.locator("[data-song-model]")).to_have_text("minimax/music-2.0")
