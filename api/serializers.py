@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from generation import catalogue
 from jobs.models import Job, JobEvent, ShareLink
 from jobs.selectors import versions_of
 from teams.models import Membership
@@ -28,7 +29,8 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
-            "id", "status", "status_words", "error", "title", "prompt", "team", "team_name", "made_by",
+            "id", "status", "status_words", "error", "title", "model", "prompt", "style", "is_instrumental",
+            "lyrics_optimizer", "audio_setting", "team", "team_name", "made_by",
             "reference_name", "reference_duration", "song_duration", "attempt",
             "created_at", "status_changed_at", "completed_at", "steps", "page_url", "audio_url", "download_url",
             "version_group", "version_number", "is_pick",
@@ -79,8 +81,21 @@ class JobDetailSerializer(JobSerializer):
 class JobCreateRequestSerializer(serializers.Serializer):
     """Documents the multipart request; the checks themselves are the new-song form's (jobs.forms.JobCreateForm)."""
 
-    reference_track = serializers.FileField(help_text="WAV or MP3 with vocals, longer than the minimum length.")
-    prompt = serializers.CharField(help_text="The lyrics: one sung line per line; a blank line is a pause.")
+    model = serializers.ChoiceField(
+        choices=list(catalogue.MODELS), required=False, help_text=f"By default {catalogue.DEFAULT_MODEL}."
+    )
+    reference_track = serializers.FileField(
+        required=False, help_text="The reference recording, for the models that take one (minimax-music, music-cover)."
+    )
+    prompt = serializers.CharField(
+        required=False, help_text="The lyrics: one sung line per line; a blank line is a pause; or section tags."
+    )
+    style = serializers.CharField(required=False, help_text="The style prompt, for the models that take one.")
+    is_instrumental = serializers.BooleanField(required=False, help_text="music-2.6: a song with no voice.")
+    lyrics_optimizer = serializers.BooleanField(required=False, help_text="music-2.6: the generator writes the lyrics.")
+    audio_format = serializers.ChoiceField(choices=list(catalogue.AUDIO_FORMATS), required=False)
+    sample_rate = serializers.ChoiceField(choices=list(catalogue.SAMPLE_RATES), required=False)
+    bitrate = serializers.ChoiceField(choices=list(catalogue.BITRATES), required=False)
     team = serializers.CharField(required=False, help_text="A team's id or name; by default the last one you used.")
     versions = serializers.IntegerField(
         required=False,

@@ -107,15 +107,11 @@ class JobListView(ListAPIView):
                 response["Retry-After"] = str(form.retry_after)
                 return response
             return field_errors(form)
+        job_fields = {"owner": request.user, "team": form.cleaned_data["team"], **form.job_fields()}
+        if not form.cleaned_data["reference_track"]:  # the model takes no reference
+            return job_answer(request, flow.job_create(**job_fields), http.HTTP_201_CREATED)
         with form.cleaned_data["reference_track"] as reference_track:
-            job = flow.job_create(
-                owner=request.user,
-                team=form.cleaned_data["team"],
-                prompt=form.cleaned_data["prompt"],
-                reference_track=reference_track,
-                reference_info=form.reference_info,
-                versions=form.cleaned_data["versions"],
-            )
+            job = flow.job_create(reference_track=reference_track, reference_info=form.reference_info, **job_fields)
         return job_answer(request, job, http.HTTP_201_CREATED)
 
 

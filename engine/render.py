@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from generation.catalogue import MODELS
+
 from . import accompaniment
 from .analysis import Analysis, analyze_audio
 from .arrangement import arrange
@@ -27,7 +29,9 @@ from .style import parse_style
 from .tempo import BEATS_PER_BAR
 from .voice import HIGHER_VOICE, LOWER_VOICE, load_voice
 
-SHORTEST_REFERENCE_SECONDS = 15.0
+# The shortest reference any model takes (music-cover's 6 s). Each model's own limits (minimax-music's
+# "longer than 15 s") are checked before a render, by the app and the local service, from the catalogue.
+SHORTEST_REFERENCE_SECONDS = min(model.reference.min_seconds for model in MODELS.values() if model.reference)
 RATE = accompaniment.OUTPUT_RATE
 
 
@@ -158,10 +162,9 @@ def _analyse(reference_path, wanted, seed: int, cover: bool):
             raise ValueError("a cover needs a reference")
         return planned_analysis(wanted, seed), None
     reference = load_reference(reference_path)
-    if reference.duration <= SHORTEST_REFERENCE_SECONDS:
+    if reference.duration < SHORTEST_REFERENCE_SECONDS:
         raise ReferenceTooShort(
-            f"the reference is {reference.duration:.1f} s long; it must be longer than "
-            f"{SHORTEST_REFERENCE_SECONDS:.0f} s"
+            f"the reference is {reference.duration:.1f} s long; it must be at least {SHORTEST_REFERENCE_SECONDS:g} s"
         )
     analysis = analyze_audio(reference)
     return analysis, reference_levels(reference_path, analysis.first_downbeat) if cover else None

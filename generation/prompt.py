@@ -1,8 +1,9 @@
 """The prompt minimax-music accepts: at most 600 characters, one sung line per line, and `##` at the
 very start and the very end asking for an instrumental intro and outro.
 
-Pure Python (no Django): the pages (jobs/lyrics.py), the local service (localgen/views.py) and the
-engine (engine/lyrics.py) all read these rules from here, so they cannot drift apart.
+Pure Python (no Django). The catalogue of models (generation/catalogue.py) holds minimax-music's
+rules by reading them from here; the pages (jobs/lyrics.py) and the engine (engine/lyrics.py) read
+the grammar from here too, so none of them can drift apart.
 """
 
 import unicodedata
@@ -31,7 +32,7 @@ def check_prompt(text: str) -> str:
         raise PromptRejected("Write the lyrics to sing: the prompt is empty.")
     if len(prompt) > PROMPT_MAX_CHARS:
         raise PromptRejected(f"The lyrics are {len(prompt)} characters long; the limit is {PROMPT_MAX_CHARS}.")
-    _check_characters(prompt)
+    check_characters(prompt)
     starts, ends = prompt.startswith(MARKER), prompt.endswith(MARKER)
     inner = strip_markers(prompt)
     if (starts or ends) and not inner.strip():
@@ -59,7 +60,7 @@ def strip_markers(prompt: str) -> str:
     return prompt.removeprefix(MARKER).removesuffix(MARKER)
 
 
-def _check_characters(prompt: str) -> None:
+def check_characters(prompt: str) -> None:
     """Refuse control characters (NUL included; a database cannot even store it) and lone surrogates.
 
     A tab or a NUL pasted from another program is invisible in the text box, so the sentence names

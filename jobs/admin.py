@@ -15,9 +15,9 @@ class JobEventInline(admin.TabularInline):
 class JobAdmin(admin.ModelAdmin):
     """Read-mostly: statuses change only through jobs/flow.py, never by editing a row here."""
 
-    list_display = ["__str__", "owner", "status", "upstream_status", "attempt", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["prompt", "owner__username", "generation_id"]
+    list_display = ["__str__", "owner", "model", "status", "upstream_status", "attempt", "created_at"]
+    list_filter = ["status", "model"]
+    search_fields = ["prompt", "style", "owner__username", "generation_id"]
     list_select_related = ["owner"]
     readonly_fields = [field.name for field in Job._meta.fields if field.name != "song_peaks"]
     exclude = ["song_peaks"]  # ~800 numbers: noise on this page

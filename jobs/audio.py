@@ -13,6 +13,7 @@ import soundfile
 from django.conf import settings
 from django.core.files import File
 
+from generation import catalogue
 from jobs.errors import ExplainedError
 
 # Magic numbers of files people upload by mistake, to say what the file really is.
@@ -23,7 +24,6 @@ KNOWN_SIGNATURES = [
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
     (b"OggS", "an Ogg file"),
-    (b"fLaC", "a FLAC file"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"Rar!", "a RAR archive"),
     (b"7z\xbc\xaf", "a 7-Zip archive"),
@@ -33,7 +33,7 @@ KNOWN_SIGNATURES = [
 ]
 DECODE_BLOCK_FRAMES = 65536
 # What the decoder may find in a file that starts like each format (libsndfile's names).
-DECODED_FORMATS = {"wav": {"WAV", "WAVEX"}, "mp3": {"MP3"}}
+DECODED_FORMATS = {"wav": {"WAV", "WAVEX"}, "mp3": {"MP3"}, "flac": {"FLAC"}}
 DECODED_FORMAT_NAMES = {"FLAC": "FLAC", "OGG": "Ogg", "WAV": "WAV", "WAVEX": "WAV", "AIFF": "AIFF"}
 ID3_FOOTER_FLAG = 0x10
 SAMPLERATE_MIN = 8_000
@@ -54,7 +54,7 @@ class ReferenceRejected(ExplainedError):
 
 @dataclass(frozen=True)
 class AudioInfo:
-    format: str  # "wav" or "mp3"
+    format: str  # "wav", "mp3" or "flac"
     duration: float  # seconds
     size: int  # bytes
     samplerate: int
@@ -68,6 +68,8 @@ def sniff_format(head):
         return "wav"
     if head[:3] == b"ID3" or _is_mpeg_audio_frame(head):
         return "mp3"
+    if head[:4] == b"fLaC":
+        return "flac"
     description = _looks_like(head)
     if description:
         raise ReferenceRejected(
@@ -94,8 +96,9 @@ def _looks_like(head):
     return None
 
 
-def measure_reference(uploaded_file):
-    """Check an uploaded reference and return what was measured; raise ReferenceRejected otherwise."""
+def measure_reference(uploaded_file, *, model_name=catalogue.DEFAULT_MODEL):
+    """Check an uploaded reference against our upload limits and the model's rules (its formats,
+    length and size: generation/catalogue.py); return what was measured, or raise ReferenceRejected."""
     size = uploaded_file.size
     max_bytes = settings.MUSICGEN_REFERENCE_MAX_MB * 1_000_000
     if size > max_bytes:
@@ -105,6 +108,9 @@ def measure_reference(uploaded_file):
         )
     info = _measure(uploaded_file, max_seconds=settings.MUSICGEN_REFERENCE_MAX_SECONDS)
     _check_duration(info.duration)
+    problem = catalogue.reference_problem(model_name, catalogue.ReferenceFacts(info.format, info.duration, size))
+    if problem:
+        raise ReferenceRejected(problem)
     _check_audible(info.peak_dbfs)
     return info
 
@@ -241,8 +247,8 @@ def _check_wav_header(audio_file, size):
         return
     bytes_per_second = header.block_align * header.samplerate
     raise ReferenceRejected(
-        f"This WAV file is cut short: its header announces {_minutes(header.data_size / bytes_per_second)} of "
-        f"audio but the file holds {_minutes(max(present, 0) / bytes_per_second)}. It may not have finished "
+        f"This WAV file is cut short: its header announces {catalogue.minutes_text(header.data_size / bytes_per_second)} of "
+        f"audio but the file holds {catalogue.minutes_text(max(present, 0) / bytes_per_second)}. It may not have finished "
         "exporting or copying; export it again."
     )
 
@@ -297,18 +303,9 @@ def _dbfs(peak):
 
 
 def _check_duration(duration):
-    minimum = settings.MUSICGEN_REFERENCE_MIN_SECONDS
+    """Our own upload limit; each model's shortest and longest reference is checked by the catalogue."""
     maximum = settings.MUSICGEN_REFERENCE_MAX_SECONDS
-    if duration <= minimum:
-        raise ReferenceRejected(f"This file is {duration:.1f} s long; the reference must be longer than {minimum} s.")
     if duration > maximum:
         raise ReferenceRejected(
-            f"This file is {_minutes(duration)} long; the reference must be at most {_minutes(maximum)}."
+            f"This file is {catalogue.minutes_text(duration)} long; the reference must be at most {catalogue.minutes_text(maximum)}."
         )
-
-
-def _minutes(seconds):
-    whole_minutes, rest = divmod(round(seconds), 60)
-    if not whole_minutes:
-        return f"{rest} s"
-    return f"{whole_minutes} min {rest:02d} s" if rest else f"{whole_minutes} min"

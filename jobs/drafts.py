@@ -97,9 +97,10 @@ def draft_reference_for_owner(*, owner, draft_id) -> DraftReference:
     return draft
 
 
-def job_create_from_draft(*, draft: DraftReference, team, prompt: str, versions: int = 1) -> Job:
+def job_create_from_draft(*, draft: DraftReference, team, prompt: str, versions: int = 1, **inputs) -> Job:
     """Make the queued job (and its other `versions`) with the draft's stored file as its reference (no
-    copy), and delete the draft. Returns the first version.
+    copy), and delete the draft. Returns the first version. `inputs`: the job's other fields (model,
+    style, is_instrumental, ...).
 
     Both in one transaction, and the draft is deleted only if it is still there and unexpired: a
     second submit of the same draft, or the sweeper having taken it, leaves no job (DraftUnavailable).
@@ -113,6 +114,7 @@ def job_create_from_draft(*, draft: DraftReference, team, prompt: str, versions:
         reference_format=draft.reference_format,
         reference_duration=draft.reference_duration,
         reference_size=draft.reference_size,
+        **inputs,
     )
     with transaction.atomic():
         taken, _ = DraftReference.objects.filter(id=draft.id, expires_at__gt=timezone.now()).delete()

@@ -97,18 +97,18 @@ def step_overran(job_id):
 # --- what people do -----------------------------------------------------------------------------
 
 
-def job_create(*, owner, team, prompt, reference_track, reference_info, versions: int = 1) -> Job:
-    """Store the reference once, create `versions` queued jobs using it, and send each to a worker once
-    the rows are committed. Returns the first version."""
-    job = Job(
-        owner=owner,
-        team=team,
-        prompt=prompt,
-        reference_name=upload_display_name(reference_track.name),
-        reference_format=reference_info.format,
-        reference_duration=reference_info.duration,
-        reference_size=reference_info.size,
-    )
+def job_create(*, owner, team, prompt, reference_track=None, reference_info=None, versions: int = 1, **inputs):
+    """Store the reference (if the model takes one) once, create `versions` queued jobs using it, and
+    send each to a worker once the rows are committed. Returns the first version. `inputs`: the job's
+    other fields (model, style, is_instrumental, ...)."""
+    job = Job(owner=owner, team=team, prompt=prompt, **inputs)
+    if reference_track is None:
+        job_record(job, versions=versions)
+        return job
+    job.reference_name = upload_display_name(reference_track.name)
+    job.reference_format = reference_info.format
+    job.reference_duration = reference_info.duration
+    job.reference_size = reference_info.size
     job.reference_track.save(f"reference.{reference_info.format}", reference_track, save=False)
     try:
         job_record(job, versions=versions)
@@ -239,8 +239,9 @@ def submit_step(job_id):
     job = Job.objects.get(id=job_id)
     deadline = timedelta(seconds=settings.MUSICGEN_JOB_DEADLINE_SECONDS)
     try:
+        reference_url = reference_url_for_generator(job, valid_for=deadline * 2) if job.reference_track else None
         generation_id = upstream.MusicApiClient.from_settings().submit(
-            prompt=job.prompt, reference_audio_url=reference_url_for_generator(job, valid_for=deadline * 2)
+            model=job.model, inputs=job.inputs, reference_audio_url=reference_url
         )
     except upstream.UpstreamError as exc:
         _submit_failed(job, exc)

@@ -13,6 +13,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from generation import catalogue
+
 
 def _random_object_key(folder, filename):
     """Object key chosen by the server: never the user's file name, only its extension."""
@@ -53,13 +55,21 @@ class Job(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="jobs")
     # PROTECT: deleting a team must not drop job rows and leave their files behind in storage.
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="jobs")
-    prompt = models.TextField()
+    # What was asked for, by the names of generation/catalogue.py; the client sends each in the
+    # model's own schema (jobs/upstream.py).
+    model = models.CharField(max_length=40, default=catalogue.DEFAULT_MODEL)
+    prompt = models.TextField(blank=True, help_text="The lyrics (minimax-music sends them as its prompt).")
+    style = models.TextField(blank=True, help_text="The style prompt of the models that take one.")
+    is_instrumental = models.BooleanField(default=False)
+    lyrics_optimizer = models.BooleanField(default=False)
+    audio_setting = models.JSONField(null=True, blank=True, help_text="sample_rate, bitrate, format; or the default.")
 
-    reference_track = models.FileField(upload_to=reference_track_key, max_length=255)
-    reference_name = models.CharField(max_length=255, help_text="The file name the person uploaded.")
-    reference_format = models.CharField(max_length=8)
-    reference_duration = models.FloatField(help_text="Seconds, measured by decoding the upload.")
-    reference_size = models.PositiveBigIntegerField()
+    # Empty for the models that take no reference.
+    reference_track = models.FileField(upload_to=reference_track_key, max_length=255, blank=True)
+    reference_name = models.CharField(max_length=255, blank=True, help_text="The file name the person uploaded.")
+    reference_format = models.CharField(max_length=8, blank=True)
+    reference_duration = models.FloatField(null=True, blank=True, help_text="Seconds, measured by decoding the upload.")
+    reference_size = models.PositiveBigIntegerField(null=True, blank=True)
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     status_changed_at = models.DateTimeField(default=timezone.now)
@@ -131,11 +141,28 @@ class Job(models.Model):
 
     @property
     def first_line(self):
+        """The first sung line (not a `##` marker, not a section tag); an instrumental's style instead."""
         for line in self.prompt.splitlines():
             line = line.strip().strip("#").strip()
-            if line:
+            if line and not (line.startswith("[") and line.endswith("]")):
                 return line
-        return ""
+        return self.style.strip().split("\n")[0][:80]
+
+    @property
+    def music_model(self):
+        """This job's model's rules (generation/catalogue.py)."""
+        return catalogue.MODELS[self.model]
+
+    @property
+    def inputs(self):
+        """What the person asked for, by the catalogue's names, as the upstream client sends it."""
+        return {
+            "style": self.style,
+            "lyrics": self.prompt,
+            "is_instrumental": self.is_instrumental,
+            "lyrics_optimizer": self.lyrics_optimizer,
+            "audio_setting": self.audio_setting,
+        }
 
     @property
     def maker_name(self):

@@ -32,6 +32,7 @@ import requests
 from django.conf import settings
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from generation import catalogue
 from jobs.errors import ExplainedError
 from musicgen import fetching
 
@@ -122,10 +123,9 @@ class AnalysisStatus:
 
 
 class MusicApiClient:
-    def __init__(self, base_url, api_key, model, connect_timeout=5, read_timeout=30, download_timeout=120):
+    def __init__(self, base_url, api_key, connect_timeout=5, read_timeout=30, download_timeout=120):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
-        self.model = model
         self.timeout = (connect_timeout, read_timeout)
         self.download_timeout = download_timeout
         self.session = requests.Session()
@@ -135,15 +135,18 @@ class MusicApiClient:
         return cls(
             settings.MUSICGEN_API_BASE_URL,
             settings.MUSICGEN_API_KEY,
-            settings.MUSICGEN_API_MODEL,
             settings.MUSICGEN_API_CONNECT_TIMEOUT,
             settings.MUSICGEN_API_READ_TIMEOUT,
             settings.MUSICGEN_SONG_DOWNLOAD_TIMEOUT,
         )
 
-    def submit(self, *, prompt, reference_audio_url):
-        """Start a generation; return its id. An answer lost after sending raises OutcomeUnknown."""
-        body = {"model": self.model, "prompt": prompt, "reference_audio_url": reference_audio_url}
+    def submit(self, *, model, inputs, reference_audio_url=None):
+        """Start a generation of `model` (a catalogue name) from `inputs` (the catalogue's names); return its id.
+
+        The body follows the model's own schema (generation/catalogue.py). An answer lost after
+        sending raises OutcomeUnknown; a model the generator does not know is its 4xx: InputRejected.
+        """
+        body = catalogue.hosted_body(model, inputs, reference_audio_url=reference_audio_url)
         try:
             response = self._request("POST", json=body)
         except (TimedOut, ConnectionCut) as exc:

@@ -12,6 +12,7 @@ import mimetypes
 import re
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +23,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from generation.prompt import MARKER, PROMPT_MAX_CHARS
+from generation import catalogue, sections
+from generation.prompt import MARKER
 from jobs import drafts, flow, selectors, sharing
 from jobs.audio import ReferenceRejected, measure_reference
 from jobs.files import reference_name_from_generator_token
@@ -78,44 +80,52 @@ def job_new(request):
     earlier_job_id = request.POST.get("reuse_reference_of") or request.GET.get("from")
     earlier_job = _earlier_job(request.user, earlier_job_id)
     if request.method != "POST":
-        initial = {"prompt": earlier_job.prompt} if earlier_job else {}
-        form = JobCreateForm(initial=initial, user=request.user, reusable_reference_job=earlier_job)
+        form = JobCreateForm(initial=_settings_of(earlier_job), user=request.user, reusable_reference_job=earlier_job)
         return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
 
     form = JobCreateForm(request.POST, request.FILES, user=request.user, reusable_reference_job=earlier_job)
     if not form.is_valid():
         return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
+    job_fields = {"owner": request.user, "team": form.cleaned_data["team"], **form.job_fields()}
     draft = form.cleaned_data["draft_reference"]
     if draft and not form.cleaned_data["reference_track"]:
+        del job_fields["owner"]  # the draft's owner
         try:
-            job = drafts.job_create_from_draft(
-                draft=draft,
-                team=form.cleaned_data["team"],
-                prompt=form.cleaned_data["prompt"],
-                versions=form.cleaned_data["versions"],
-            )
+            job = drafts.job_create_from_draft(draft=draft, **job_fields)
         except drafts.DraftUnavailable as rejection:
             form.add_error("draft_reference", rejection.message)
             return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
         return redirect_page(request, job.get_absolute_url())
     if form.cleaned_data["reference_track"]:
         reference_track, reference_info = form.cleaned_data["reference_track"], form.reference_info
-    else:
+    elif form.cleaned_data.get("reuse_reference"):
         try:
-            reference_track, reference_info = _stored_reference(earlier_job)
+            reference_track, reference_info = _stored_reference(earlier_job, form.cleaned_data["model"])
         except ReferenceRejected as rejection:
             form.add_error("reference_track", f"The earlier reference cannot be used again: {rejection.message}")
             return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
+    else:  # the model takes no reference
+        return redirect_page(request, flow.job_create(**job_fields).get_absolute_url())
     with reference_track:
-        job = flow.job_create(
-            owner=request.user,
-            team=form.cleaned_data["team"],
-            prompt=form.cleaned_data["prompt"],
-            reference_track=reference_track,
-            reference_info=reference_info,
-            versions=form.cleaned_data["versions"],
-        )
+        job = flow.job_create(reference_track=reference_track, reference_info=reference_info, **job_fields)
     return redirect_page(request, job.get_absolute_url())
+
+
+def _settings_of(job):
+    """The form's initial values to make a song like `job` again ("Use these settings again")."""
+    if job is None:
+        return {}
+    setting = job.audio_setting or {}
+    return {
+        "model": job.model,
+        "prompt": job.prompt,
+        "style": job.style,
+        "is_instrumental": job.is_instrumental,
+        "lyrics_optimizer": job.lyrics_optimizer,
+        "audio_format": setting.get("format", ""),
+        "sample_rate": setting.get("sample_rate"),
+        "bitrate": setting.get("bitrate"),
+    }
 
 
 def _new_page_context(form, earlier_job):
@@ -125,8 +135,9 @@ def _new_page_context(form, earlier_job):
         "form": form,
         "earlier_job": earlier_job,
         "draft": draft,
-        "prompt_max_chars": PROMPT_MAX_CHARS,
         "intro_outro_marker": MARKER,
+        "model_rules": [catalogue.MODELS[name].as_json() for name in settings.MUSICGEN_API_MODELS],
+        "section_tags": sections.SECTION_TAGS,
     }
 
 
@@ -139,12 +150,12 @@ def _earlier_job(owner, job_id):
         return None
 
 
-def _stored_reference(job):
+def _stored_reference(job, model_name):
     """The job's stored reference, opened and measured again, named as the person named it."""
     stored = job.reference_track.storage.open(job.reference_track.name, "rb")
     reference_track = File(stored, name=job.reference_name)
     try:
-        return reference_track, measure_reference(reference_track)
+        return reference_track, measure_reference(reference_track, model_name=model_name)
     except ReferenceRejected:
         stored.close()
         raise
@@ -158,7 +169,7 @@ def draft_create(request):
     The page's script sends the file here as soon as it is chosen; the form then sends only the
     draft's id. The generator's analysis is asked for on the app worker, and the fragment polls for it.
     """
-    form = DraftReferenceForm(files=request.FILES)
+    form = DraftReferenceForm(request.POST, request.FILES)
     if not form.is_valid():
         error = form.errors["reference_track"][0]
         return render(request, "jobs/_reference_analysis.html", {"error": error}, status=422)

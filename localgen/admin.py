@@ -17,8 +17,8 @@ class GenerationKeyAdmin(admin.ModelAdmin):
 
 @admin.register(Generation)
 class GenerationAdmin(admin.ModelAdmin):
-    list_display = ["id", "key", "status", "created_at", "started_at", "finished_at", "song_duration"]
-    list_filter = ["status", "key"]
+    list_display = ["id", "key", "model", "status", "created_at", "started_at", "finished_at", "song_duration"]
+    list_filter = ["status", "model", "key"]
     readonly_fields = [field.name for field in Generation._meta.fields]
 
 

@@ -41,6 +41,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from generation import catalogue
 from localgen.models import Generation
 from localgen.reference import ReferenceUnavailable, fetch_reference
 from musicgen.celery import app as celery_app
@@ -53,10 +54,15 @@ RENDER_SOFT_TIME_LIMIT = 600
 RENDER_HARD_TIME_LIMIT = RENDER_SOFT_TIME_LIMIT + 60
 
 
-def generation_create(*, key, prompt, reference_audio_url):
-    """Record a queued generation and send it to the engine worker once the row is committed."""
+class ReferenceRefused(Exception):
+    """The model cannot use the fetched reference; the message is the catalogue's sentence."""
+
+
+def generation_create(*, key, **request_fields):
+    """Record a queued generation (`request_fields`: model, prompt, lyrics, reference_audio_url...) and
+    send it to the engine worker once the row is committed."""
     with transaction.atomic():
-        generation = Generation.objects.create(key=key, prompt=prompt, reference_audio_url=reference_audio_url)
+        generation = Generation.objects.create(key=key, **request_fields)
         transaction.on_commit(lambda: send_to_engine("render_generation", generation.id), robust=True)
     return generation
 
@@ -89,7 +95,7 @@ def render_step(generation_id):
     try:
         with _heartbeat(generation):
             _render(generation, render)
-    except (ReferenceUnavailable, EngineError) as exc:
+    except (ReferenceUnavailable, ReferenceRefused, EngineError) as exc:
         _fail(generation, _sentence(str(exc)))
     except SoftTimeLimitExceeded:
         minutes = RENDER_SOFT_TIME_LIMIT // 60
@@ -129,17 +135,30 @@ def _heartbeat(generation):
 
 
 def _render(generation, render):
-    """Fetch the reference, let the engine sing the prompt over it, store the song and its stems, mark it completed."""
+    """Fetch the reference (for the models that take one), let the engine make the song, store it in
+    the format the audio_setting asks for with its stems (a sung song's), mark it completed."""
     with tempfile.TemporaryDirectory(prefix="localgen-") as workdir:
-        reference_path = Path(workdir) / "reference"
-        with open(reference_path, "wb") as reference_file:
-            fetch_reference(generation.reference_audio_url, reference_file)
-        song_path, stems = Path(workdir) / "song.mp3", Path(workdir) / "stems"
-        result = render(str(reference_path), generation.prompt, generation.seed, str(song_path), stems_dir=stems)
+        reference_path = None
+        if generation.reference_audio_url:
+            reference_path = Path(workdir) / "reference"
+            with open(reference_path, "wb") as reference_file:
+                fetch_reference(generation.reference_audio_url, reference_file)
+            _check_reference(generation.model, reference_path)
+        song_name = f"song.{generation.audio_format}"
+        song_path, stems = Path(workdir) / song_name, Path(workdir) / "stems"
+        result = render(
+            reference_path and str(reference_path),
+            generation.engine_lyrics,
+            generation.seed,
+            str(song_path),
+            stems_dir=stems,
+            **generation.engine_options,
+        )
         with open(song_path, "rb") as song:
-            generation.audio_file.save("song.mp3", File(song), save=False)
-        for field, wav_name in (("vocals_file", "vocals.wav"), ("instrumental_file", "accompaniment.wav")):
-            _store_stem(getattr(generation, field), stems / wav_name)
+            generation.audio_file.save(song_name, File(song), save=False)
+        if not generation.is_instrumental:  # an instrumental's vocal stem is silence
+            for field, wav_name in (("vocals_file", "vocals.wav"), ("instrumental_file", "accompaniment.wav")):
+                _store_stem(getattr(generation, field), stems / wav_name)
     stored = [generation.audio_file, generation.vocals_file, generation.instrumental_file]
     moved = _this_render(generation).update(
         status=S.COMPLETED,
@@ -164,6 +183,20 @@ def _store_stem(field_file, wav_path):
     soundfile.write(str(mp3_path), samples, rate, format="MP3")
     with open(mp3_path, "rb") as mp3:
         field_file.save(f"{field_file.field.name.removesuffix('_file')}.mp3", File(mp3), save=False)
+
+
+def _check_reference(model_name, reference_path):
+    """Refuse a reference the model cannot use (its formats, length and size: generation/catalogue.py)
+    with the catalogue's sentence, as the app's form would have."""
+    try:
+        info = soundfile.info(str(reference_path))
+    except (soundfile.LibsndfileError, RuntimeError):
+        return  # not audio the reader knows: the engine's decoder says what is wrong with it
+    audio_format = {"WAVEX": "wav"}.get(info.format, info.format.lower())
+    facts = catalogue.ReferenceFacts(audio_format, info.duration, reference_path.stat().st_size)
+    problem = catalogue.reference_problem(model_name, facts)
+    if problem:
+        raise ReferenceRefused(problem)
 
 
 def _fail(generation, reason):

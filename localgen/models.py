@@ -5,9 +5,12 @@ every transition). The database, not Celery, is the truth about each generation.
 """
 
 import uuid
+from pathlib import PurePosixPath
 
 from django.db import models
 from django.utils import timezone
+
+from generation import catalogue
 
 
 class GenerationKey(models.Model):
@@ -23,8 +26,9 @@ class GenerationKey(models.Model):
 
 
 def audio_file_key(generation, filename):
-    """Object key chosen by the server: one per generation, never a name from the request."""
-    return f"generations/{generation.id}.mp3"
+    """Object key chosen by the server: one per generation, never a name from the request; the
+    extension says the format (mp3, or wav when the audio_setting asked for it)."""
+    return f"generations/{generation.id}{PurePosixPath(filename).suffix.lower()}"
 
 
 def stem_file_key(generation, filename):
@@ -41,8 +45,15 @@ class Generation(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # random: unguessable
     key = models.ForeignKey(GenerationKey, on_delete=models.CASCADE, related_name="generations")
-    prompt = models.TextField()
-    reference_audio_url = models.URLField(max_length=2000)
+    # The request as its model's schema sent it (generation/catalogue.py): `prompt` holds the lyrics
+    # of minimax-music and the style of the newer models, which send their lyrics as `lyrics`.
+    model = models.CharField(max_length=40, default=catalogue.DEFAULT_MODEL)
+    prompt = models.TextField(blank=True)
+    lyrics = models.TextField(blank=True)
+    is_instrumental = models.BooleanField(default=False)
+    lyrics_optimizer = models.BooleanField(default=False)
+    audio_setting = models.JSONField(null=True, blank=True, help_text="sample_rate, bitrate, format; or the default.")
+    reference_audio_url = models.URLField(max_length=2000, blank=True)
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
@@ -71,6 +82,26 @@ class Generation(models.Model):
 
     def __str__(self):
         return f"generation {self.id} ({self.status})"
+
+    @property
+    def engine_lyrics(self):
+        return self.prompt if catalogue.MODELS[self.model].lyrics_field == "prompt" else self.lyrics
+
+    @property
+    def engine_options(self):
+        """engine.render's keywords for this request."""
+        model = catalogue.MODELS[self.model]
+        return {
+            "style": self.prompt if model.style is not None else "",
+            "grammar": model.grammar,
+            "instrumental": self.is_instrumental,
+            "cover": model.name == "minimax/music-cover",
+            "audio_setting": self.audio_setting,
+        }
+
+    @property
+    def audio_format(self):
+        return (self.audio_setting or catalogue.AUDIO_SETTING_DEFAULTS)["format"]
 
     @property
     def seed(self):

@@ -1,4 +1,7 @@
-"""The seed's API contract, as the hosted API (minimax-music on api.aimlapi.com) answers it.
+"""The hosted API's contract (api.aimlapi.com), for every model of generation/catalogue.py.
+
+Each model's body is judged by the catalogue, so a bad field gets the same sentence here as on the
+new-song page, as a 422 naming the schema's field.
 
 POST /v2/generate/audio starts a generation; GET /v2/generate/audio?generation_id=ID tells how it
 is going and, once completed, where the song is. Both need `Authorization: Bearer <key>`, and a key
@@ -19,7 +22,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from generation.prompt import PromptRejected, check_prompt
+from generation import catalogue
 from localgen import flow
 from localgen.keys import generation_key_for
 from localgen.models import Generation
@@ -27,7 +30,6 @@ from localgen.reference import reference_url_problem
 from musicgen.file_responses import storage_signs_urls, stored_file_response
 from musicgen.ratelimit import PerClientLimit
 
-MODEL = "minimax-music"
 REFERENCE_URL_MAX_CHARS = 2000
 AUDIO_URL_SALT = "localgen.audio-file"
 AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
@@ -35,7 +37,10 @@ AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
 STEM_FIELDS = {"vocals": "vocals_file", "instrumental": "instrumental_file"}
 SERVED_FIELDS = ("audio_file", *STEM_FIELDS.values())
 is_http_url = URLValidator(schemes=["http", "https"])
-SEND_AN_OBJECT = "Send a JSON object with model, prompt and reference_audio_url."
+SEND_AN_OBJECT = "Send a JSON object with the model and its fields (prompt, lyrics, reference_audio_url...)."
+# The hosted API may write lyrics from the style (lyrics_optimizer); this service sings only what it is sent.
+WRITES_NO_LYRICS = "This local service writes no lyrics itself: send the lyrics, or ask for an instrumental."
+REFERENCE_URL_EXPECTED = "Send the reference as the http or https URL of a recording."
 REFERENCE_URL_REQUIRED = "is required: the http or https URL of a reference recording (WAV or MP3)"
 KEY_FAILURES = PerClientLimit("localgen-key-failures", limit=settings.LOCALGEN_KEY_FAILURES_PER_MINUTE)
 
@@ -79,16 +84,31 @@ def _start_generation(request, key):
     body, refusal = json_object_body(request, instruction=SEND_AN_OBJECT)
     if refusal:
         return refusal
-    field_errors = _field_errors(body)
+    has_reference = body.get("reference_audio_url") is not None
+    model_name, inputs, field_errors = catalogue.check_hosted_body(body, has_reference=has_reference)
+    model = catalogue.model_named(model_name)
+    if model and model.reference and has_reference and not is_reference_url(body["reference_audio_url"]):
+        field_errors.setdefault("reference_audio_url", REFERENCE_URL_EXPECTED)
+    if not field_errors and inputs.get("lyrics_optimizer") and not inputs.get("lyrics"):
+        field_errors["lyrics"] = WRITES_NO_LYRICS
     if field_errors:
         return _error(
-            422, "; ".join(f"{field} {problem}" for field, problem in field_errors.items()) + ".", fields=field_errors
+            422, " ".join(f"{field}: {problem}" for field, problem in field_errors.items()), fields=field_errors
         )
-    url_refusal = refused_reference_url(body["reference_audio_url"])
-    if url_refusal:
-        return url_refusal
-    prompt = check_prompt(body["prompt"])
-    generation = flow.generation_create(key=key, prompt=prompt, reference_audio_url=body["reference_audio_url"])
+    if model.reference:
+        url_refusal = refused_reference_url(body["reference_audio_url"])
+        if url_refusal:
+            return url_refusal
+    generation = flow.generation_create(
+        key=key,
+        model=model_name,
+        prompt=catalogue.normalize_text(body.get("prompt") or ""),
+        lyrics=catalogue.normalize_text(inputs.get("lyrics") or "") if model.lyrics_field == "lyrics" else "",
+        is_instrumental=bool(inputs.get("is_instrumental")),
+        lyrics_optimizer=bool(inputs.get("lyrics_optimizer")),
+        audio_setting=catalogue.complete_audio_setting(inputs.get("audio_setting")),
+        reference_audio_url=body.get("reference_audio_url") or "",
+    )
     return JsonResponse({"id": str(generation.id), "status": generation.status}, status=201)
 
 
@@ -120,24 +140,6 @@ def refused_reference_url(url):
     if problem:
         return _error(422, problem, fields={"reference_audio_url": problem})
     return None
-
-
-def _field_errors(body):
-    """{field: problem} for every field of a POST body that breaks the contract."""
-    errors = {}
-    if body.get("model") != MODEL:
-        errors["model"] = f'must be "{MODEL}"'
-    prompt = body.get("prompt")
-    if not isinstance(prompt, str) or not prompt.strip():
-        errors["prompt"] = "is required: the lyrics to sing, as a string"
-    else:
-        try:
-            check_prompt(prompt)
-        except PromptRejected as rejection:
-            errors["prompt"] = f"is refused: {rejection.message.rstrip('.')}"
-    if not is_reference_url(body.get("reference_audio_url")):
-        errors["reference_audio_url"] = REFERENCE_URL_REQUIRED
-    return errors
 
 
 def is_reference_url(url):

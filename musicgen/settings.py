@@ -20,6 +20,7 @@ from django.core.checks.security.base import (
 )
 from django.core.exceptions import ImproperlyConfigured
 
+from generation import catalogue
 from musicgen.fetching import parse_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -319,14 +320,24 @@ MUSICGEN_API_KEY = envsecret("MUSICGEN_API_KEY")
 MUSICGEN_API_KEY_FILE_DEFAULT = VAR_DIR / "localgen-app.key"  # written by `make run`
 if not MUSICGEN_API_KEY and MUSICGEN_API_KEY_FILE_DEFAULT.exists():
     MUSICGEN_API_KEY = MUSICGEN_API_KEY_FILE_DEFAULT.read_text().strip()
-MUSICGEN_API_MODEL = envstr("MUSICGEN_API_MODEL", "minimax-music")
+
+
+def envmodels(name):
+    """The models the generator offers (generation/catalogue.py names), comma-separated; default all."""
+    names = [part.strip() for part in envstr(name, ",".join(catalogue.MODELS)).split(",") if part.strip()]
+    unknown = [model for model in names if model not in catalogue.MODELS]
+    if unknown or not names:
+        raise ImproperlyConfigured(f"{name} must list models of {', '.join(catalogue.MODELS)}; not {unknown or names}")
+    return names
+
+
+MUSICGEN_API_MODELS = envmodels("MUSICGEN_API_MODELS")
 MUSICGEN_API_CONNECT_TIMEOUT = envint("MUSICGEN_API_CONNECT_TIMEOUT", 5)
 MUSICGEN_API_READ_TIMEOUT = envint("MUSICGEN_API_READ_TIMEOUT", 30)
 # One deadline for a whole song download (connect, redirects, every read), not per read.
 MUSICGEN_SONG_DOWNLOAD_TIMEOUT = envint("MUSICGEN_SONG_DOWNLOAD_TIMEOUT", 120)
 
 # --- limits ---
-MUSICGEN_REFERENCE_MIN_SECONDS = envint("MUSICGEN_REFERENCE_MIN_SECONDS", 15)
 MUSICGEN_REFERENCE_MAX_SECONDS = envint("MUSICGEN_REFERENCE_MAX_SECONDS", 600)
 MUSICGEN_REFERENCE_MAX_MB = envint("MUSICGEN_REFERENCE_MAX_MB", 50)
 MUSICGEN_SONG_MAX_MB = envint("MUSICGEN_SONG_MAX_MB", 100)

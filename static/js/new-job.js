@@ -1,12 +1,79 @@
-// The new-song form, enhanced: drop a file, upload it once as a draft (measured by the server, then
+// The new-song form, enhanced: the fields follow the chosen model, drop a file, upload it once as a draft (measured by the server, then
 // analysed by the generator while the lyrics are written), preview it,
 // lyrics tools with a live counter and structure preview, and upload progress through htmx.
 // Without JavaScript the same form posts normally and the server says what is wrong.
 (function () {
   "use strict";
 
-  // The `##` marker comes from the server (generation/prompt.py), set on the form as data-marker.
+  // Every rule comes from the server: the `##` marker (generation/prompt.py) as the form's
+  // data-marker, each model's fields and limits (generation/catalogue.py) and the section tags
+  // (generation/sections.py) as JSON.
   var MARKER = document.getElementById("new-job-form").dataset.marker;
+  var MODELS = {};
+  JSON.parse(document.getElementById("model-rules").textContent).forEach(function (model) {
+    MODELS[model.name] = model;
+  });
+  var SECTION_TAGS = JSON.parse(document.getElementById("section-tags").textContent).map(function (tag) {
+    return tag.toLowerCase();
+  });
+
+  function chosenModel(form) {
+    return MODELS[form.querySelector("[name=model]").value] || MODELS[Object.keys(MODELS)[0]];
+  }
+
+  // Which of the form's parts a model takes: the rest are hidden and disabled, so they are not sent.
+  function takes(model, input) {
+    switch (input) {
+      case "reference": return model.reference !== null;
+      case "style": return model.style !== null;
+      case "lyrics": return model.lyrics !== null;
+      case "is_instrumental": return model.takes_instrumental;
+      case "lyrics_optimizer": return model.takes_lyrics_optimizer;
+      case "audio_setting": return model.takes_audio_setting;
+    }
+    return true;
+  }
+
+  function applyModel(form) {
+    var model = chosenModel(form);
+    form.querySelectorAll("[data-for-input]").forEach(function (part) {
+      var taken = takes(model, part.dataset.forInput);
+      part.hidden = !taken;
+      part.querySelectorAll("input, textarea, select").forEach(function (field) {
+        if (field.closest("[data-for-input]") === part) field.disabled = !taken;
+      });
+    });
+    form.querySelectorAll("[data-for-grammar]").forEach(function (tools) {
+      tools.hidden = tools.dataset.forGrammar !== model.grammar;
+    });
+    form.querySelectorAll("[data-model-summary]").forEach(function (item) {
+      item.classList.toggle("is-chosen", item.dataset.modelSummary === model.name);
+    });
+    form.querySelector("[data-counter=lyrics]").dataset.max = model.lyrics ? model.lyrics.max_chars : 0;
+    form.querySelector("[data-counter=style]").dataset.max = model.style ? model.style.max_chars : 0;
+  }
+
+  // Mirrors generation/sections.py: a tag alone on its line in square brackets, maybe numbered.
+  function sectionTag(line) {
+    var match = /^\[([^\[\]]*)\]$/.exec(line);
+    if (!match) return line.startsWith("[") ? { known: false, text: line.replace(/^\[|\]$/g, "") } : null;
+    var name = match[1].trim().replace(/[\s_-]+/g, " ");
+    var kind = name.replace(/ ?\d+$/, "").toLowerCase().replace(/^prechorus$/, "pre chorus");
+    return { known: SECTION_TAGS.indexOf(kind) >= 0, text: name };
+  }
+
+  function sectionStructure(text) {
+    var parts = [];
+    normalize(text).split("\n").forEach(function (rawLine) {
+      var line = rawLine.trim();
+      if (!line) return;
+      var tag = sectionTag(line);
+      if (tag === null) parts.push({ kind: "line", text: line });
+      else if (tag.known) parts.push({ kind: "section", text: tag.text });
+      else parts.push({ kind: "unknown", text: "[" + tag.text + "] is not a section tag" });
+    });
+    return parts;
+  }
 
   // Mirrors jobs.lyrics.song_structure: the parts a song made from this prompt will have.
   function songStructure(text) {
@@ -36,22 +103,30 @@
   function renderStructure(form, textarea) {
     var preview = form.querySelector("[data-structure-preview]");
     var list = form.querySelector("[data-structure-list]");
-    var parts = songStructure(textarea.value);
+    var parts = chosenModel(form).grammar === "sections" ? sectionStructure(textarea.value) : songStructure(textarea.value);
     list.replaceChildren.apply(list, parts.map(function (part) {
       var item = document.createElement("li");
       item.className = "part-" + part.kind;
-      item.textContent = part.kind === "line" ? part.text : PART_LABELS[part.kind];
+      item.textContent = PART_LABELS[part.kind] || part.text;
       return item;
     }));
     preview.hidden = parts.length === 0;
   }
 
-  function renderCounter(form, textarea) {
-    var counter = form.querySelector("[data-counter]");
+  function renderCounter(form, textarea, name) {
+    var counter = form.querySelector("[data-counter=" + name + "]");
     var limit = Number(counter.dataset.max);
     var used = Array.from(normalize(textarea.value)).length; // code points, as Python counts them
     counter.textContent = used + " / " + limit;
     counter.classList.toggle("is-over", used > limit);
+  }
+
+  function insertTag(textarea, tag) {
+    var start = textarea.selectionStart;
+    var atLineStart = start === 0 || textarea.value[start - 1] === "\n";
+    textarea.setRangeText((atLineStart ? "" : "\n") + "[" + tag + "]\n", start, textarea.selectionEnd, "end");
+    textarea.focus();
+    textarea.dispatchEvent(new Event("input"));
   }
 
   function insertPause(textarea) {
@@ -106,6 +181,7 @@
     progress.value = 0;
     progress.hidden = false;
     var body = new FormData();
+    body.append("model", chosenModel(form).name); // the file is measured against this model's rules
     body.append("reference_track", file);
     var request = new XMLHttpRequest();
     request.open("POST", form.dataset.draftUrl);
@@ -155,15 +231,26 @@
     });
   }
 
-  function enhanceLyrics(form, textarea) {
+  function enhanceLyrics(form, textarea, styleArea) {
     form.querySelector("[data-lyrics-tools]").hidden = false;
+    form.querySelector("[data-style-tools]").hidden = false;
     form.querySelector("[data-insert-pause]").addEventListener("click", function () { insertPause(textarea); });
     form.querySelector("[data-toggle-instrumental]").addEventListener("click", function () { toggleInstrumental(textarea); });
+    form.querySelectorAll("[data-insert-tag]").forEach(function (button) {
+      button.addEventListener("click", function () { insertTag(textarea, button.dataset.insertTag); });
+    });
     var update = function () {
-      renderCounter(form, textarea);
+      renderCounter(form, textarea, "lyrics");
+      renderCounter(form, styleArea, "style");
       renderStructure(form, textarea);
     };
     textarea.addEventListener("input", update);
+    styleArea.addEventListener("input", update);
+    form.querySelector("[name=model]").addEventListener("change", function () {
+      applyModel(form);
+      update();
+    });
+    applyModel(form);
     update();
   }
 
@@ -196,7 +283,7 @@
     var form = root.id === "new-job-form" ? root : root.querySelector("#new-job-form");
     if (!form) return;
     enhanceDropZone(form, form.querySelector("input[type=file][name=reference_track]"));
-    enhanceLyrics(form, form.querySelector("textarea[name=prompt]"));
+    enhanceLyrics(form, form.querySelector("textarea[name=prompt]"), form.querySelector("textarea[name=style]"));
     showUploadProgress(form);
   });
 })();

@@ -32,7 +32,7 @@ def drop_file(page, path, mime_type):
 
 
 def write_lyrics_with_the_tools(page):
-    lyrics = page.get_by_label("2. Lyrics")
+    lyrics = page.get_by_label("Lyrics", exact=True)
     lyrics.fill("City lights are calling me home")
     page.get_by_role("button", name="Insert pause").click()
     lyrics.press_sequentially("Sing it slow and sing it low")
@@ -55,9 +55,9 @@ def test_lyrics_tools_preview_the_song_structure_and_count_characters(page, live
             "Instrumental outro",
         ]
     )
-    expect(page.locator("[data-counter]")).to_have_text(f"{len(WRITTEN_LYRICS)} / 600")
+    expect(page.locator("[data-counter=lyrics]")).to_have_text(f"{len(WRITTEN_LYRICS)} / 600")
     lyrics.fill("x" * 601)
-    expect(page.locator("[data-counter]")).to_have_class("counter is-over")
+    expect(page.locator("[data-counter=lyrics]")).to_have_class("counter is-over")
 
 
 def test_dropped_short_clip_is_measured_and_rejected_with_lyrics_kept(page, live_server, owner):
@@ -71,7 +71,7 @@ def test_dropped_short_clip_is_measured_and_rejected_with_lyrics_kept(page, live
 
     page.get_by_role("button", name="Make the song").click()
     expect(page.locator(".field-error")).to_have_text(SHORT_CLIP_REJECTION)
-    expect(page.get_by_label("2. Lyrics")).to_have_value(WRITTEN_LYRICS)
+    expect(page.get_by_label("Lyrics", exact=True)).to_have_value(WRITTEN_LYRICS)
     expect(page.locator("[data-structure-list] li")).to_have_count(5)  # the enhancements came back after the swap
     assert not Job.objects.exists()
 
@@ -80,7 +80,7 @@ def test_chosen_reference_shows_name_size_preview_and_measured_duration(page, li
     log_in(page, live_server.url, owner)
     page.goto(live_server.url + reverse("jobs:new"))
     write_lyrics_with_the_tools(page)
-    page.get_by_label("1. Reference song").set_input_files(REFERENCE_SONG)
+    page.get_by_label("Reference song", exact=True).set_input_files(REFERENCE_SONG)
 
     expect(page.locator("[data-reference-size]")).to_have_text("1.4 MB")
     expect(page.locator("[data-reference-analysis]")).to_contain_text("60.0 s")
@@ -98,9 +98,9 @@ def test_a_chosen_file_is_sent_once_and_the_job_uses_that_upload(page, live_serv
     log_in(page, live_server.url, owner)
     page.goto(live_server.url + reverse("jobs:new"))
     write_lyrics_with_the_tools(page)
-    page.get_by_label("1. Reference song").set_input_files(REFERENCE_SONG)
+    page.get_by_label("Reference song", exact=True).set_input_files(REFERENCE_SONG)
     expect(page.locator("[data-reference-analysis]")).to_contain_text("60.0 s")
-    expect(page.get_by_label("1. Reference song")).to_have_value("")  # the form will send the draft's id only
+    expect(page.get_by_label("Reference song", exact=True)).to_have_value("")  # the form will send the draft's id only
     with page.expect_response(lambda response: response.url.endswith("/analysis/")):
         pass  # the page asks for the generator's analysis on its own...
     expect(page.locator("[data-upload-progress]")).to_be_hidden()  # ...which is not the form being sent

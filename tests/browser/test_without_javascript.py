@@ -23,18 +23,18 @@ def page(browser):
 def test_rejected_upload_comes_back_with_the_reason_and_the_lyrics(page, live_server, owner):
     log_in(page, live_server.url, owner)
     page.goto(live_server.url + reverse("jobs:new"))
-    page.get_by_label("2. Lyrics").fill("A line to sing")
-    page.get_by_label("1. Reference song").set_input_files(SHORT_SUNG_CLIP)
+    page.get_by_label("Lyrics", exact=True).fill("A line to sing")
+    page.get_by_label("Reference song", exact=True).set_input_files(SHORT_SUNG_CLIP)
     page.get_by_role("button", name="Make the song").click()
     expect(page.locator(".field-error")).to_have_text(SHORT_CLIP_REJECTION)
-    expect(page.get_by_label("2. Lyrics")).to_have_value("A line to sing")
+    expect(page.get_by_label("Lyrics", exact=True)).to_have_value("A line to sing")
 
 
 def test_a_valid_upload_makes_the_job_from_the_file_the_form_sent(page, live_server, owner):
     log_in(page, live_server.url, owner)
     page.goto(live_server.url + reverse("jobs:new"))
-    page.get_by_label("2. Lyrics").fill("A line to sing")
-    page.get_by_label("1. Reference song").set_input_files(REFERENCE_SONG)
+    page.get_by_label("Lyrics", exact=True).fill("A line to sing")
+    page.get_by_label("Reference song", exact=True).set_input_files(REFERENCE_SONG)
     page.get_by_role("button", name="Make the song").click()
     page.wait_for_url(live_server.url + Job.objects.get().get_absolute_url())
     assert Job.objects.get().reference_name == REFERENCE_SONG.name

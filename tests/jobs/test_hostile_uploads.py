@@ -118,7 +118,7 @@ REFUSED = [
     ),
     pytest.param("song.mp3", mp4_header(), "This looks like an MP4/M4A file, not WAV or MP3.", id="MP4 named .mp3"),
     pytest.param("song.mp3", ogg(16.0), "This looks like an Ogg file, not WAV or MP3.", id="Ogg Vorbis named .mp3"),
-    pytest.param("song.wav", flac(16.0), "This looks like a FLAC file, not WAV or MP3.", id="FLAC named .wav"),
+    pytest.param("song.wav", flac(16.0), "minimax-music takes WAV or MP3 references, not FLAC.", id="FLAC named .wav"),
     pytest.param(
         "song.wav", gzip.compress(WAV_16_S), "This looks like a gzip archive, not WAV or MP3.", id="gzip named .wav"
     ),

@@ -37,7 +37,7 @@ def reference_served(reference_origin):
 
 
 def engine_raising(error):
-    def render(reference_path, lyrics, seed, out_path, stems_dir=None):
+    def render(reference_path, lyrics, seed, out_path, stems_dir=None, **options):
         raise error
 
     return render
@@ -214,7 +214,7 @@ def test_sweep_leaves_a_recently_queued_generation_in_its_queue(generation, engi
 
 
 def test_a_render_that_was_given_up_on_does_not_overwrite_its_replacement(generation, reference_served, monkeypatch):
-    def render_while_replaced(reference_path, lyrics, seed, out_path, stems_dir=None):
+    def render_while_replaced(reference_path, lyrics, seed, out_path, stems_dir=None, **options):
         # Meanwhile the sweep gave this render up and another worker claimed the generation.
         Generation.objects.filter(id=generation.id).update(render_tries=2)
         raise engine.ReferenceTooShort("too short")
@@ -236,7 +236,7 @@ def test_a_render_keeps_its_heartbeat_fresh_while_it_runs(
     generation = Generation.objects.create(key=app_key[0], prompt="One line", reference_audio_url=reference_url)
     beats_seen = []
 
-    def render_until_a_heartbeat(reference_path, lyrics, seed, out_path, stems_dir=None):
+    def render_until_a_heartbeat(reference_path, lyrics, seed, out_path, stems_dir=None, **options):
         started_at = Generation.objects.get(id=generation.id).started_at
         for _ in range(300):
             if Generation.objects.get(id=generation.id).heartbeat_at > started_at:

@@ -22,7 +22,7 @@ def test_history_asks_anonymous_people_to_log_in(client):
 def test_new_person_sees_what_to_do_first(owner_client):
     response = owner_client.get(HISTORY)
     assert response.status_code == 200
-    assert "Upload a reference song and write lyrics →" in response.content.decode()
+    assert "Write lyrics and choose a model →" in response.content.decode()
 
 
 def test_jobs_list_is_also_at_slash_jobs(owner_client, queued_job):
@@ -113,7 +113,7 @@ def test_date_filter_hides_older_jobs(owner_client, owner):
 def test_filters_that_match_nothing_say_so_instead_of_the_first_steps(owner_client, queued_job):
     page = owner_client.get(HISTORY, {"q": "no such words"}).content.decode()
     assert "No songs match these filters." in page
-    assert "Upload a reference song and write lyrics" not in page
+    assert "Write lyrics and choose a model" not in page
 
 
 def test_invalid_status_filter_is_ignored(owner_client, queued_job):
