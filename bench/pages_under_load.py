@@ -1,0 +1,138 @@
+"""The pages people load most, with 50 people using the site at once, through gunicorn as production runs it.
+
+A PostgreSQL database of its own (`musicgen_bench`, made anew each run) holds 10,000 jobs in the
+person's view: 5,000 of their own and 5,000 of a teammate's in the team they share, one in three
+completed. gunicorn serves the app with the options docker-compose.yml gives the web service,
+MUSICGEN_DEBUG=false, collected static files, the Redis cache. locust (headless) runs 50 simulated
+people, each loading a page every 1-3 s (think time, as a person does): the history (page 1 and page
+200), a job page, its status fragment (what the job page polls), a share page and its audio with a
+Range header. Each person comes from an address of their own (X-Forwarded-For, as nginx sends it
+with MUSICGEN_TRUSTED_PROXY_COUNT=1 in compose), so the share pages' per-address limit counts them
+separately, as it would count 50 real people.
+
+    .venv/bin/python bench/pages_under_load.py            # 60 s of load
+    .venv/bin/python bench/pages_under_load.py --quick    # 30 s
+"""
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import stack  # noqa: E402
+from bench.report import Row, print_table  # noqa: E402
+
+DATABASE = "musicgen_bench"
+JOBS = 10_000
+CLIENTS = 50
+HISTORY_P95_TARGET_MS = 50
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile_pages.py"
+# locust's request names (bench/locustfile_pages.py), in the order of the table.
+PAGES = ["history", "history, page 200", "job page", "status fragment", "share page", "song audio, Range"]
+
+
+def seed(jobs: int, song_path: str) -> dict:
+    """The database's people and jobs, and what the simulated people need to load pages (in Django)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from jobs.models import Job
+    from jobs.sharing import share_link_create
+    from teams.services import team_add
+    from tests.factories import JobFactory, UserFactory
+    from tests.web.job_data import create_many_jobs, make_completed
+
+    person, teammate = UserFactory(username="listener"), UserFactory(username="teammate")
+    team_add(team_name="listener", user=teammate)
+    prompt = "Line {n} of a song about the sea\nSecond line"
+    peaks = [0.5] * 800
+    create_many_jobs(person, jobs // 2, prompt=prompt, completed_every=3, song_peaks=peaks)
+    create_many_jobs(teammate, jobs // 2, prompt=prompt, completed_every=3, song_peaks=peaks)
+    song = make_completed(JobFactory(owner=person, prompt="The newest song\nSung for the benchmark"),
+                          song_path=Path(song_path))  # fmt: skip
+    generating = JobFactory(owner=person, prompt="A song still being made", status=Job.Status.GENERATING)
+    _, share_token = share_link_create(job=song, created_by=person, expiry="7")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    browser = Client()
+    browser.force_login(person)
+    return {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "session": browser.cookies[settings.SESSION_COOKIE_NAME].value,
+        "job": str(song.id),
+        "generating_job": str(generating.id),
+        "share_token": share_token,
+    }
+
+
+def run_locust(base_url: str, seeded: dict, seconds: int, workdir: Path) -> dict[str, dict]:
+    """locust, headless, against base_url; returns its statistics row per request name."""
+    env = os.environ | {f"BENCH_{key.upper()}": value for key, value in seeded.items()}
+    command = [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", base_url,
+        "--users", str(CLIENTS), "--spawn-rate", str(CLIENTS), "--run-time", f"{seconds}s",
+        "--csv", str(workdir / "locust"), "--only-summary", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    finished = subprocess.run(command, cwd=stack.PROJECT_DIR, env=env, capture_output=True, text=True)
+    if finished.returncode not in (0, 1):  # 1: some requests failed, which the table shows
+        raise RuntimeError(f"locust failed:\n{finished.stderr[-2000:]}")
+    with open(workdir / "locust_stats.csv", newline="") as stats:
+        return {row["Name"]: row for row in csv.DictReader(stats)}
+
+
+def measure(quick: bool = False) -> list[Row]:
+    seconds = 30 if quick else 60
+    with tempfile.TemporaryDirectory(prefix="musicgen-bench-pages-") as folder:
+        var = Path(folder)
+        with stack.Processes(var / "logs") as processes:
+            port = stack.free_port()
+            base_url = f"http://127.0.0.1:{port}"
+            env = stack.production_env(
+                var,
+                database_url=stack.recreate_database(DATABASE),
+                redis_url=stack.start_redis(processes),
+                base_url=base_url,
+                MUSICGEN_TRUSTED_PROXY_COUNT="1",
+            )
+            stack.manage(env, "migrate", "--no-input")
+            stack.manage(env, "collectstatic", "--no-input")
+            seeded = stack.call_with_django(
+                env, "bench.pages_under_load:seed", jobs=JOBS, song_path=str(stack.REAL_REFERENCE)
+            )
+            web = processes.start("web", stack.gunicorn_command(port), env)
+            stack.wait_for_http(f"{base_url}/accounts/login/", processes=[web])
+            stats = run_locust(base_url, seeded, seconds, var)
+    return [_row(name, stats.get(name), seconds) for name in PAGES]
+
+
+def _row(name: str, stats: dict | None, seconds: int) -> Row:
+    if stats is None or not int(stats["Request Count"]):
+        return Row("Pages under load", name, "no requests", note="locust recorded none: see its log")
+    requests_count, failures = int(stats["Request Count"]), int(stats["Failure Count"])
+    value = f"{float(stats['Requests/s']):.1f} req/s; p50 {stats['50%']} / p95 {stats['95%']} / p99 {stats['99%']} ms"
+    note = f"{CLIENTS} clients, 1-3 s think time, {seconds} s, {requests_count} requests"
+    if failures:
+        note += f", {failures} failed"
+    if name != "history":
+        return Row("Pages under load", name, value, note=note)
+    p95 = float(stats["95%"])
+    met = p95 <= HISTORY_P95_TARGET_MS and not failures
+    if not met:
+        note += f"; p95 over the target by {p95 - HISTORY_P95_TARGET_MS:.0f} ms"
+    return Row("Pages under load", name, value, target=f"p95 <= {HISTORY_P95_TARGET_MS} ms", met=met, note=note)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="30 s of load instead of 60 s")
+    print_table(measure(parser.parse_args().quick))
+
+
+if __name__ == "__main__":
+    main()
