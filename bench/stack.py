@@ -49,6 +49,16 @@ class Processes:
         self.running.append(process)
         return process
 
+    def wait_for_log(self, name: str, process: subprocess.Popen, text: str, timeout: float = 120) -> None:
+        """Wait until the log of the process started as `name` contains `text` (a Celery worker's "ready.")."""
+        deadline = time.monotonic() + timeout
+        while text not in (self.log_dir / f"{name}.log").read_text(errors="replace"):
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode}; see {self.log_dir / name}.log")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not log {text!r} within {timeout:.0f} s")
+            time.sleep(0.3)
+
     def stop(self, process: subprocess.Popen) -> None:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
