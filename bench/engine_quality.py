@@ -125,9 +125,9 @@ def _render_in_fresh_process(arguments) -> dict:
     reference, lyrics, seed, out_path, stems = arguments
     from engine import render
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), time.process_time()
     result = render(reference, lyrics, seed, out_path, stems)
-    return {"wall": time.perf_counter() - started} | result.to_dict()
+    return {"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu_before} | result.to_dict()
 
 
 def render_fresh(reference, lyrics, seed, out_path, stems) -> dict:

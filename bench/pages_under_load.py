@@ -95,12 +95,12 @@ def measure(quick: bool = False) -> list[Row]:
             base_url = f"http://127.0.0.1:{port}"
             env = stack.production_env(
                 var,
-                database_url=stack.recreate_database(DATABASE),
+                database_url=stack.database_url(DATABASE),
                 redis_url=stack.start_redis(processes),
                 base_url=base_url,
                 MUSICGEN_TRUSTED_PROXY_COUNT="1",
             )
-            stack.manage(env, "migrate", "--no-input")
+            stack.create_migrated_database(DATABASE, env)
             stack.manage(env, "collectstatic", "--no-input")
             seeded = stack.call_with_django(
                 env, "bench.pages_under_load:seed", jobs=JOBS, song_path=str(stack.REAL_REFERENCE)
