@@ -8,7 +8,8 @@ people, each loading a page every 1-3 s (think time, as a person does): the hist
 200), a job page, its status fragment (what the job page polls), a share page and its audio with a
 Range header. Each person comes from an address of their own (X-Forwarded-For, as nginx sends it
 with MUSICGEN_TRUSTED_PROXY_COUNT=1 in compose), so the share pages' per-address limit counts them
-separately, as it would count 50 real people.
+separately, as it would count 50 real people. After the load, one person alone loads the history
+40 times: what the page itself costs, without waiting behind others.
 
     .venv/bin/python bench/pages_under_load.py            # 60 s of load
     .venv/bin/python bench/pages_under_load.py --quick    # 30 s
@@ -20,7 +21,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -30,6 +34,7 @@ from bench.report import Row, print_table  # noqa: E402
 DATABASE = "musicgen_bench"
 JOBS = 10_000
 CLIENTS = 50
+ALONE_REQUESTS = 40
 HISTORY_P95_TARGET_MS = 50
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile_pages.py"
 # locust's request names (bench/locustfile_pages.py), in the order of the table.
@@ -83,7 +88,11 @@ def run_locust(base_url: str, seeded: dict, seconds: int, workdir: Path) -> dict
     if finished.returncode not in (0, 1):  # 1: some requests failed, which the table shows
         raise RuntimeError(f"locust failed:\n{finished.stderr[-2000:]}")
     with open(workdir / "locust_stats.csv", newline="") as stats:
-        return {row["Name"]: row for row in csv.DictReader(stats)}
+        by_name = {row["Name"]: row for row in csv.DictReader(stats)}
+    with open(workdir / "locust_failures.csv", newline="") as failures:
+        for failure in csv.DictReader(failures):
+            by_name[failure["Name"]].setdefault("errors", []).append(f"{failure['Occurrences']}x {failure['Error']}")
+    return by_name
 
 
 def measure(quick: bool = False) -> list[Row]:
@@ -108,7 +117,31 @@ def measure(quick: bool = False) -> list[Row]:
             web = processes.start("web", stack.gunicorn_command(port), env)
             stack.wait_for_http(f"{base_url}/accounts/login/", processes=[web])
             stats = run_locust(base_url, seeded, seconds, var)
-    return [_row(name, stats.get(name), seconds) for name in PAGES]
+            alone_ms = history_alone(base_url, seeded)
+    return [_row(name, stats.get(name), seconds) for name in PAGES] + [_alone_row(alone_ms)]
+
+
+def history_alone(base_url: str, seeded: dict) -> list[float]:
+    """The history's time for one person alone, after the load: what the page costs without queueing."""
+    browser = requests.Session()
+    browser.cookies.set(seeded["session_cookie"], seeded["session"])
+    times_ms = []
+    for _ in range(ALONE_REQUESTS):
+        started = time.perf_counter()
+        answer = browser.get(f"{base_url}/", timeout=30, allow_redirects=False)
+        times_ms.append((time.perf_counter() - started) * 1000)
+        answer.raise_for_status()
+    return sorted(times_ms)
+
+
+def _alone_row(times_ms: list[float]) -> Row:
+    p50, p95 = times_ms[len(times_ms) // 2], times_ms[int(len(times_ms) * 0.95)]
+    return Row(
+        "Pages under load",
+        "history, one person alone",
+        f"p50 {p50:.0f} / p95 {p95:.0f} ms",
+        note=f"{len(times_ms)} requests one after another after the load: the page's own cost, without queueing",
+    )
 
 
 def _row(name: str, stats: dict | None, seconds: int) -> Row:
@@ -118,7 +151,7 @@ def _row(name: str, stats: dict | None, seconds: int) -> Row:
     value = f"{float(stats['Requests/s']):.1f} req/s; p50 {stats['50%']} / p95 {stats['95%']} / p99 {stats['99%']} ms"
     note = f"{CLIENTS} clients, 1-3 s think time, {seconds} s, {requests_count} requests"
     if failures:
-        note += f", {failures} failed"
+        note += f", {failures} failed ({'; '.join(stats.get('errors', []))[:120]})"
     if name != "history":
         return Row("Pages under load", name, value, note=note)
     p95 = float(stats["95%"])

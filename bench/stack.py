@@ -23,7 +23,7 @@ import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = PROJECT_DIR / "docker-compose.yml"
-POSTGRES_URL = os.environ.get("MUSICGEN_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"  # the server `make bench` ensures, as tests/settings.py uses
 MIGRATED_TEMPLATE = "musicgen_bench_template"
 REAL_REFERENCE = PROJECT_DIR.parent / "shared" / "ref" / "acestep_test_track_001.mp3"
 
