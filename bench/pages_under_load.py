@@ -21,7 +21,6 @@ import csv
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -101,27 +100,14 @@ def run_locust(base_url: str, seeded: dict, seconds: int, workdir: Path) -> dict
 
 def measure(quick: bool = False) -> list[Row]:
     seconds = 30 if quick else 60
-    with tempfile.TemporaryDirectory(prefix="musicgen-bench-pages-") as folder:
-        var = Path(folder)
-        with stack.Processes(var / "logs") as processes:
-            port = stack.free_port()
-            base_url = f"http://127.0.0.1:{port}"
-            env = stack.production_env(
-                var,
-                database_url=stack.database_url(DATABASE),
-                redis_url=stack.start_redis(processes),
-                base_url=base_url,
-                MUSICGEN_TRUSTED_PROXY_COUNT="1",
-            )
-            stack.create_migrated_database(DATABASE, env)
-            stack.manage(env, "collectstatic", "--no-input")
-            seeded = stack.call_with_django(
-                env, "bench.pages_under_load:seed", jobs=JOBS, song_path=str(stack.REAL_REFERENCE)
-            )
-            web = processes.start("web", stack.gunicorn_command(port), env)
-            stack.wait_for_http(f"{base_url}/accounts/login/", processes=[web])
-            stats = run_locust(base_url, seeded, seconds, var)
-            alone_ms = history_alone(base_url, seeded)
+    with stack.production_stack("pages", DATABASE, MUSICGEN_TRUSTED_PROXY_COUNT="1") as bench:
+        stack.manage(bench.env, "collectstatic", "--no-input")
+        seeded = stack.call_with_django(
+            bench.env, "bench.pages_under_load:seed", jobs=JOBS, song_path=str(stack.REAL_REFERENCE)
+        )
+        bench.start_web("/accounts/login/")
+        stats = run_locust(bench.base_url, seeded, seconds, bench.var)
+        alone_ms = history_alone(bench.base_url, seeded)
     return [_row(name, stats.get(name), seconds) for name in PAGES] + [_alone_row(alone_ms)]
 
 

@@ -17,7 +17,6 @@ figure is the workers', not the poll schedule's.
 
 import argparse
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -90,46 +89,26 @@ def songs_per_minute(jobs: list[dict]) -> tuple[float, float]:
 def measure(quick: bool = False) -> list[Row]:
     count = QUICK_JOBS if quick else JOBS
     rows = []
-    with tempfile.TemporaryDirectory(prefix="musicgen-bench-scale-") as folder:
-        var = Path(folder)
-        with stack.Processes(var / "logs") as processes:
-            port = stack.free_port()
-            base_url = f"http://127.0.0.1:{port}"
-            env = stack.production_env(
-                var,
-                database_url=stack.database_url(DATABASE),
-                redis_url=stack.start_redis(processes),
-                base_url=base_url,
-                MUSICGEN_JOBS_PER_HOUR="100000",
-                MUSICGEN_POLL_FIRST_DELAY="2",
-                MUSICGEN_POLL_MAX_DELAY="2",
-            )
-            stack.create_migrated_database(DATABASE, env)
-            stack.manage(env, "create_generation_key", "app", "--key-file", str(var / "localgen-app.key"))
-            token = stack.call_with_django(env, "bench.scale_out:create_person")["token"]
-            web = processes.start("web", stack.gunicorn_command(port), env)
-            stack.wait_for_http(f"{base_url}/health/", processes=[web])  # no page is loaded: no static files
-            app_command = stack.celery_worker_command(
-                "worker", "app", env["MUSICGEN_APP_QUEUE"], APP_WORKER_CONCURRENCY
-            )
-            processes.wait_for_log("app-worker", processes.start("app-worker", app_command, env), " ready.")
-            for shape_number, (shape, concurrencies) in enumerate(SHAPES):
-                engines = [
-                    processes.start(
-                        f"engine-{shape_number}-{index}",
-                        stack.celery_worker_command(
-                            "engine", f"engine{index}", env["MUSICGEN_ENGINE_QUEUE"], concurrency
-                        ),
-                        env,
-                    )
-                    for index, concurrency in enumerate(concurrencies)
-                ]
-                for index, engine in enumerate(engines):
-                    processes.wait_for_log(f"engine-{shape_number}-{index}", engine, " ready.")
-                jobs = run_jobs(base_url, token, count)
-                for engine in engines:
-                    processes.stop(engine)
-                rows.append(_row(shape, jobs))
+    settings = {"MUSICGEN_JOBS_PER_HOUR": "100000", "MUSICGEN_POLL_FIRST_DELAY": "2", "MUSICGEN_POLL_MAX_DELAY": "2"}
+    with stack.production_stack("scale", DATABASE, **settings) as bench:
+        env, processes = bench.env, bench.processes
+        stack.manage(env, "create_generation_key", "app", "--key-file", str(bench.var / "localgen-app.key"))
+        token = stack.call_with_django(env, "bench.scale_out:create_person")["token"]
+        bench.start_web("/health/")  # no page is loaded: no static files to collect
+        app_command = stack.celery_worker_command("worker", "app", env["MUSICGEN_APP_QUEUE"], APP_WORKER_CONCURRENCY)
+        processes.wait_for_log("app-worker", processes.start("app-worker", app_command, env), " ready.")
+        for shape_number, (shape, concurrencies) in enumerate(SHAPES):
+            engines = []
+            for index, concurrency in enumerate(concurrencies):
+                command = stack.celery_worker_command(
+                    "engine", f"engine{index}", env["MUSICGEN_ENGINE_QUEUE"], concurrency
+                )
+                engines.append(processes.start(f"engine-{shape_number}-{index}", command, env))
+            for index, engine in enumerate(engines):
+                processes.wait_for_log(f"engine-{shape_number}-{index}", engine, " ready.")
+            rows.append(_row(shape, run_jobs(bench.base_url, token, count)))
+            for engine in engines:
+                processes.stop(engine)
     return rows
 
 

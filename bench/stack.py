@@ -14,7 +14,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -164,6 +168,44 @@ def production_env(var: Path, *, database_url: str, redis_url: str, base_url: st
     )
     env.update(settings)
     return env
+
+
+@dataclass
+class ProductionStack:
+    """A benchmark's folder, processes and production environment, with gunicorn's port chosen."""
+
+    var: Path
+    processes: Processes
+    env: dict
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start_web(self, ready_path: str) -> None:
+        """gunicorn as the web service runs it; returns once `ready_path` answers."""
+        web = self.processes.start("web", gunicorn_command(self.port), self.env)
+        wait_for_http(f"{self.base_url}{ready_path}", processes=[web])
+
+
+@contextmanager
+def production_stack(name: str, database: str, **settings: str) -> Iterator[ProductionStack]:
+    """A temporary folder, a Redis of its own and a freshly migrated `database`, with production's settings
+    and `settings` on top; every process started through it is stopped and the folder removed at the end."""
+    with tempfile.TemporaryDirectory(prefix=f"musicgen-bench-{name}-") as folder:
+        var = Path(folder)
+        with Processes(var / "logs") as processes:
+            port = free_port()
+            env = production_env(
+                var,
+                database_url=database_url(database),
+                redis_url=start_redis(processes),
+                base_url=f"http://127.0.0.1:{port}",
+                **settings,
+            )
+            create_migrated_database(database, env)
+            yield ProductionStack(var, processes, env, port)
 
 
 def manage(env: dict, *arguments: str) -> str:
