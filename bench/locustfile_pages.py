@@ -27,7 +27,9 @@ class Listener(HttpUser):
     def load(self, path, name, expected=200, **headers):
         """A page counts as loaded only with its own answer: a redirect to the login page is a failure."""
         with self.client.get(path, name=name, headers=headers, allow_redirects=False, catch_response=True) as answer:
-            if answer.status_code != expected:
+            if answer.status_code == 0:
+                answer.failure(f"no answer: {answer.error!r}")
+            elif answer.status_code != expected:
                 answer.failure(f"HTTP {answer.status_code}, expected {expected}")
 
     @task
