@@ -93,8 +93,9 @@ app-key: migrate
 user: install migrate
 	$(BIN)/python manage.py createsuperuser
 
-bench: install-dev
-	$(BIN)/python bench/engine_quality.py
+# Every benchmark in bench/, one table (README "Benchmarks"); each starts its own Redis, gunicorn and workers.
+bench: install-dev redis postgres
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

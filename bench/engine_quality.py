@@ -7,6 +7,8 @@ pyworld's pitch tracker on the dry vocal stem, and pocketsphinx (en-us) for the 
 
     .venv/bin/python bench/engine_quality.py            # all references, Markdown table on stdout
     .venv/bin/python bench/engine_quality.py --quick    # the real reference only
+
+`make bench` (bench/run_all.py) calls measure(quick=True): one row per reference in its table.
 """
 
 import argparse
@@ -21,6 +23,8 @@ import numpy as np
 import soundfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.report import Row  # noqa: E402
 
 REAL_REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "ref" / "acestep_test_track_001.mp3"
 GENERATED = [  # (name, tempo, tonic, mode, singer MIDI or None)
@@ -38,6 +42,10 @@ LYRICS = (
 # Enough lines for a song of about a minute, to time the engine against its speed target.
 MINUTE_LYRICS = LYRICS + "\n\n" + LYRICS.replace("I walk", "We run").replace("Hold me", "Take me")
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+# The engine's targets (README "Benchmarks").
+TEMPO_ERROR_TARGET_PERCENT = 2
+PITCH_ERROR_TARGET_CENTS = 20
+WORDS_HEARD_TARGET_PERCENT = 40
 MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
 MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 
@@ -117,9 +125,9 @@ def _render_in_fresh_process(arguments) -> dict:
     reference, lyrics, seed, out_path, stems = arguments
     from engine import render
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), time.process_time()
     result = render(reference, lyrics, seed, out_path, stems)
-    return {"wall": time.perf_counter() - started} | result.to_dict()
+    return {"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu_before} | result.to_dict()
 
 
 def render_fresh(reference, lyrics, seed, out_path, stems) -> dict:
@@ -127,7 +135,7 @@ def render_fresh(reference, lyrics, seed, out_path, stems) -> dict:
         return pool.apply(_render_in_fresh_process, ((str(reference), lyrics, seed, str(out_path), str(stems)),))
 
 
-def measure(name: str, reference: Path, lyrics: str, workdir: Path) -> dict:
+def measure_song(name: str, reference: Path, lyrics: str, workdir: Path) -> dict:
     out_path, stems = workdir / f"{reference.stem}-song.mp3", workdir / f"{reference.stem}-stems"
     result = render_fresh(reference, lyrics, 1, out_path, stems)
     reference_tempo, reference_key = librosa_tempo_and_key(reference)
@@ -162,30 +170,64 @@ def markdown(rows: list) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="only the real reference")
-    arguments = parser.parse_args()
+def measure_songs(quick: bool) -> list[dict]:
+    """One row of measures per reference: the real one only when quick, else the generated ones too."""
     from engine.synthetic import write_reference
 
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
-        rows.append(measure("acestep_test_track_001.mp3 (real, 60 s)", REAL_REFERENCE, LYRICS, workdir))
+        rows.append(measure_song("acestep_test_track_001.mp3 (real, 60 s)", REAL_REFERENCE, LYRICS, workdir))
         print(markdown(rows[-1:]), file=sys.stderr)
-        if not arguments.quick:
-            for name, tempo, tonic, mode, singer_midi in GENERATED:
-                path = workdir / f"generated-{int(tempo)}-{PITCH_CLASSES[tonic]}-{mode}.wav"
-                write_reference(
-                    path, tempo=tempo, tonic=tonic, mode=mode, seconds=30.0, singer_midi=singer_midi, seed=tonic
-                )
-                rows.append(measure(name, path, LYRICS, workdir))
-                print(markdown(rows[-1:]), file=sys.stderr)
-            minute = measure(
-                "acestep_test_track_001.mp3, 8-line lyric (≈1 min song)", REAL_REFERENCE, MINUTE_LYRICS, workdir
+        if quick:
+            return rows
+        for name, tempo, tonic, mode, singer_midi in GENERATED:
+            path = workdir / f"generated-{int(tempo)}-{PITCH_CLASSES[tonic]}-{mode}.wav"
+            write_reference(
+                path, tempo=tempo, tonic=tonic, mode=mode, seconds=30.0, singer_midi=singer_midi, seed=tonic
             )
-            rows.append(minute)
-    print(markdown(rows))
+            rows.append(measure_song(name, path, LYRICS, workdir))
+            print(markdown(rows[-1:]), file=sys.stderr)
+        minute = measure_song(
+            "acestep_test_track_001.mp3, 8-line lyric (≈1 min song)", REAL_REFERENCE, MINUTE_LYRICS, workdir
+        )
+        rows.append(minute)
+    return rows
+
+
+def measure(quick: bool = False) -> list[Row]:
+    """The rows of `make bench`'s table: one per reference, against the engine's quality targets."""
+    return [_report_row(song) for song in measure_songs(quick)]
+
+
+def _report_row(song: dict) -> Row:
+    tempo_error = float(song["tempo error"].rstrip("%"))
+    pitch = song["pitch error median (cents)"]
+    words_sung = float(song["words heard sung / spoken"].split("%")[0])
+    met = tempo_error <= TEMPO_ERROR_TARGET_PERCENT and pitch != "n/a" and int(pitch) <= PITCH_ERROR_TARGET_CENTS
+    met = met and words_sung >= WORDS_HEARD_TARGET_PERCENT
+    value = (
+        f"tempo {song['tempo ref → song (BPM)']} BPM; key {song['key ref → song']}; {song['LUFS']} LUFS; "
+        f"pitch {pitch} cents; words heard sung / spoken {song['words heard sung / spoken']}"
+    )
+    note = f"song {song['song (s)']} s in {song['render wall (s)']} s, peak RSS {song['peak RSS (MB)']} MB"
+    return Row(
+        "Engine quality",
+        song["reference"],
+        value,
+        target=(
+            f"tempo within {TEMPO_ERROR_TARGET_PERCENT}%, pitch <= {PITCH_ERROR_TARGET_CENTS} cents, "
+            f">= {WORDS_HEARD_TARGET_PERCENT}% of words heard sung"
+        ),
+        met=met,
+        note=note,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="only the real reference")
+    print(markdown(measure_songs(parser.parse_args().quick)))
 
 
 if __name__ == "__main__":

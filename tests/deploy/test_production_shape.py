@@ -12,9 +12,7 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,6 +23,7 @@ import yaml
 from django.conf import settings
 from django.db import connection
 
+from bench.stack import Processes, free_port, wait_for_http
 from jobs.models import Job
 from tests.audio_samples import REFERENCE_SONG
 from tests.conftest import start_s3_server
@@ -37,12 +36,6 @@ COMPOSE = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
 NGINX_TEMPLATE = (PROJECT_DIR / "deploy" / "nginx.conf.template").read_text()
 BUCKET = "musicgen-production-shape"
 LYRICS = "Morning trains are running late\nWe sing along and wait"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fill_template(template: str, values: dict[str, str]) -> str:
@@ -74,47 +67,6 @@ def nginx_main_config(var: Path, server_config: Path) -> str:
             include {server_config};
         }}
     """
-
-
-class Processes:
-    """Started in their own process groups, so stopping one also stops its children (gunicorn's, Celery's)."""
-
-    def __init__(self, log_dir: Path):
-        self.log_dir = log_dir
-        self.running: list[subprocess.Popen] = []
-
-    def start(self, name: str, command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}.log", "ab")
-        process = subprocess.Popen(
-            command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.running.append(process)
-        return process
-
-    def stop_all(self):
-        for process in reversed(self.running):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in reversed(self.running):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def wait_for_http(url: str, *, timeout=120, processes=()):
-    """Wait until `url` gives any HTTP answer, failing early if one of `processes` exits."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for process in processes:
-            assert process.poll() is None, f"{process.args[:3]} exited with {process.returncode}"
-        try:
-            return requests.get(url, timeout=10, allow_redirects=False)
-        except (requests.ConnectionError, requests.Timeout):
-            pass  # not listening yet, or still importing the app on a busy machine
-        time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer as expected within {timeout} s")
 
 
 def compose_command(service: str, replacements: dict[str, str]) -> list[str]:
