@@ -36,7 +36,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from jobs import audio, upstream
+from jobs import audio, polling, upstream
 from jobs.errors import ExplainedError
 from jobs.files import reference_url_for_generator
 from jobs.models import Job, JobEvent, song_key
@@ -235,12 +235,15 @@ def poll_step(job_id, poll_number):
             return
         logger.warning("poll of job %s: %s", job_id, exc.message)
         schedule(
-            "poll", job_id, poll_number + 1, countdown=getattr(exc, "retry_after", None) or _poll_delay(poll_number)
+            "poll",
+            job_id,
+            poll_number + 1,
+            countdown=getattr(exc, "retry_after", None) or polling.next_poll_delay(job, poll_number),
         )
         return
     if generation.is_working:
         Job.objects.filter(id=job_id, status=S.GENERATING).update(upstream_status=generation.status)
-        schedule("poll", job_id, poll_number + 1, countdown=_poll_delay(poll_number))
+        schedule("poll", job_id, poll_number + 1, countdown=polling.next_poll_delay(job, poll_number))
     elif generation.status == "completed":
         if move(
             job_id,
@@ -411,10 +414,6 @@ def schedule(step, job_id, *args, countdown=None):
         logger.warning("job %s: the broker did not take the %s step; the reconciler will send it again", job_id, step)
         return False
     return True
-
-
-def _poll_delay(poll_number):
-    return min(settings.MUSICGEN_POLL_FIRST_DELAY * 2**poll_number, settings.MUSICGEN_POLL_MAX_DELAY)
 
 
 def _backoff(tries):

@@ -1,0 +1,108 @@
+"""When to ask the generator again about a generating job: densely where recent jobs finished, sparsely elsewhere.
+
+A fixed backoff (MUSICGEN_POLL_FIRST_DELAY doubling up to MUSICGEN_POLL_MAX_DELAY: 2, 4, 8, then every
+15 s) notices a finished song 7 s late on average. The hosted API's songs take a fairly steady time
+(50-70 s), so the schedule learns that time from the last MUSICGEN_POLL_LEARN_FROM jobs and spends its
+requests where completion is likely:
+
+    elapsed since sent:  0 ───── sparse (the fixed backoff) ───── start ─ dense ─ end ── backing off ──> deadline
+                                                                  └ likely window ┘
+
+- The likely window runs from the 5th to the 95th percentile of recent generation times. Inside it
+  polls come every width / WINDOW_POLLS seconds, never closer than MUSICGEN_POLL_DENSE_DELAY nor
+  further apart than MUSICGEN_POLL_MAX_DELAY. Before it, the fixed backoff, landing on the window's
+  start. After it, the gap grows back to the maximum.
+- With fewer than MIN_HISTORY recent jobs, or MUSICGEN_POLL_LEARN_FROM=0, the fixed backoff alone.
+- Never past the job's deadline: the last poll lands just after it, and that poll fails the job.
+
+A generation time is measured from the job being accepted to the poll that saw it completed, so it
+includes the wait for that poll: with the dense schedule that is a second or two. Jobs do not store
+their model yet, so the history is every recent job's, whatever the generator was then.
+"""
+
+import statistics
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from jobs.models import Job, JobEvent
+
+S = Job.Status
+
+MIN_HISTORY = 10  # recent jobs needed before the schedule trusts what it learned
+WINDOW_POLLS = 12  # polls spread over the likely window (fewer where MUSICGEN_POLL_DENSE_DELAY stops it)
+DEADLINE_MARGIN = 0.5  # seconds past the deadline that the last poll lands, so it fails the job
+LEARNED_WINDOW_CACHE_KEY = "jobs.polling.learned-window"
+LEARNED_WINDOW_CACHE_SECONDS = 30  # every poll asks; the database is asked at most this often
+
+
+@dataclass(frozen=True)
+class LikelyWindow:
+    """Seconds after a job was accepted between which recent jobs completed, and the gap between polls there."""
+
+    start: float
+    end: float
+    gap: float
+
+    @classmethod
+    def from_durations(cls, durations: list[float]) -> "LikelyWindow | None":
+        if len(durations) < MIN_HISTORY:
+            return None
+        percentiles = statistics.quantiles(durations, n=20, method="inclusive")  # 5th, 10th, ... 95th
+        start, end = percentiles[0], percentiles[-1]
+        gap = min(
+            max((end - start) / WINDOW_POLLS, settings.MUSICGEN_POLL_DENSE_DELAY), settings.MUSICGEN_POLL_MAX_DELAY
+        )
+        return cls(start, end, gap)
+
+
+def poll_delay(*, poll_number: int, elapsed: float, seconds_left: float, window: LikelyWindow | None) -> float:
+    """Seconds until the next poll of a job accepted `elapsed` seconds ago, after its poll number `poll_number`."""
+    backoff = min(settings.MUSICGEN_POLL_FIRST_DELAY * 2**poll_number, settings.MUSICGEN_POLL_MAX_DELAY)
+    if window is None:
+        delay = backoff
+    elif elapsed + window.gap < window.start:
+        delay = min(backoff, window.start - elapsed)
+    elif elapsed < window.end:
+        delay = window.gap
+    else:  # later than nearly every recent job: ever less likely to be done at the next poll
+        delay = min(window.gap + (elapsed - window.end) / 2, settings.MUSICGEN_POLL_MAX_DELAY)
+    return min(delay, max(seconds_left, 0) + DEADLINE_MARGIN)
+
+
+def next_poll_delay(job: Job, poll_number: int) -> float:
+    """Seconds until the next poll of a generating job, by the schedule learned from recent jobs."""
+    now = timezone.now()
+    return poll_delay(
+        poll_number=poll_number,
+        elapsed=(now - job.status_changed_at).total_seconds(),
+        seconds_left=(job.deadline_at - now).total_seconds() if job.deadline_at else float("inf"),
+        window=learned_window(),
+    )
+
+
+def learned_window() -> LikelyWindow | None:
+    if settings.MUSICGEN_POLL_LEARN_FROM == 0:
+        return None
+    durations = cache.get(LEARNED_WINDOW_CACHE_KEY)
+    if durations is None:
+        durations = recent_generation_seconds(settings.MUSICGEN_POLL_LEARN_FROM)
+        cache.set(LEARNED_WINDOW_CACHE_KEY, durations, LEARNED_WINDOW_CACHE_SECONDS)
+    return LikelyWindow.from_durations(durations)
+
+
+def recent_generation_seconds(limit: int) -> list[float]:
+    """How long the last `limit` jobs that completed upstream took, from accepted to seen completed."""
+    accepted_at = JobEvent.objects.filter(
+        job_id=OuterRef("job_id"), attempt=OuterRef("attempt"), to_status=S.GENERATING
+    ).order_by("-at")
+    seen_completed = (
+        JobEvent.objects.filter(from_status=S.GENERATING, to_status=S.DOWNLOADING)
+        .annotate(accepted_at=Subquery(accepted_at.values("at")[:1]))
+        .order_by("-at")
+        .values_list("accepted_at", "at")[:limit]
+    )
+    return [(seen - accepted).total_seconds() for accepted, seen in seen_completed if accepted]
