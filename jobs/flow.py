@@ -144,6 +144,7 @@ def job_retry(job, *, by):
             upstream_status="",
             deadline_at=None,
             next_attempt_at=None,
+            seen_working_at=None,
         )
         if moved:
             transaction.on_commit(lambda: schedule("submit", job.id), robust=True)
@@ -243,7 +244,14 @@ def poll_step(job_id, poll_number):
         return
     if generation.is_working:
         next_poll = polling.next_poll_delay(job, poll_number)
-        schedule("poll", job_id, poll_number + 1, countdown=next_poll, upstream_status=generation.status)
+        schedule(
+            "poll",
+            job_id,
+            poll_number + 1,
+            countdown=next_poll,
+            upstream_status=generation.status,
+            seen_working_at=timezone.now(),
+        )
     elif generation.status == "completed":
         if move(
             job_id,

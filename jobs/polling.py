@@ -8,16 +8,17 @@ requests where completion is likely:
     elapsed since sent:  0 ───── sparse (the fixed backoff) ───── start ─ dense ─ end ── backing off ──> deadline
                                                                   └ likely window ┘
 
-- The likely window runs from the 5th to the 95th percentile of recent generation times. Inside it
-  polls come every width / WINDOW_POLLS seconds, never closer than MUSICGEN_POLL_DENSE_DELAY nor
-  further apart than MUSICGEN_POLL_MAX_DELAY. Before it, the fixed backoff, landing on the window's
-  start. After it, the gap grows back to the maximum.
+- A generation's time is only known within bounds: it finished after the last poll that found it
+  working (`Job.seen_working_at`) and before the poll that found it completed. The likely window runs
+  from the 5th percentile of the earlier bounds to the 95th of the later ones, so jobs learned from a
+  sparse schedule widen the window rather than shift it late (where it would stay: nothing would poll
+  early enough to see otherwise). Inside it polls come every width / WINDOW_POLLS seconds, never
+  closer than MUSICGEN_POLL_DENSE_DELAY nor further apart than MUSICGEN_POLL_MAX_DELAY. Before it,
+  the fixed backoff, landing on the window's start. After it, the gap grows back to the maximum.
 - With fewer than MIN_HISTORY recent jobs, or MUSICGEN_POLL_LEARN_FROM=0, the fixed backoff alone.
 - Never past the job's deadline: the last poll lands just after it, and that poll fails the job.
 
-A generation time is measured from the job being accepted to the poll that saw it completed, so it
-includes the wait for that poll: with the dense schedule that is a second or two. Jobs do not store
-their model yet, so the history is every recent job's, whatever the generator was then.
+Jobs do not store their model yet, so the history is every recent job's, whatever the generator was then.
 """
 
 import statistics
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, F, OuterRef, Subquery, When
 from django.utils import timezone
 
 from jobs.models import Job, JobEvent
@@ -48,15 +49,20 @@ class LikelyWindow:
     gap: float
 
     @classmethod
-    def from_durations(cls, durations: list[float]) -> "LikelyWindow | None":
-        if len(durations) < MIN_HISTORY:
+    def from_bounds(cls, bounds: list[tuple[float, float]]) -> "LikelyWindow | None":
+        """From recent jobs' (finished after, finished by) seconds; None while there are too few."""
+        if len(bounds) < MIN_HISTORY:
             return None
-        percentiles = statistics.quantiles(durations, n=20, method="inclusive")  # 5th, 10th, ... 95th
-        start, end = percentiles[0], percentiles[-1]
+        start = _percentiles([after for after, _ in bounds])[0]  # the 5th
+        end = _percentiles([by for _, by in bounds])[-1]  # the 95th
         gap = min(
             max((end - start) / WINDOW_POLLS, settings.MUSICGEN_POLL_DENSE_DELAY), settings.MUSICGEN_POLL_MAX_DELAY
         )
         return cls(start, end, gap)
+
+
+def _percentiles(values):
+    return statistics.quantiles(values, n=20, method="inclusive")  # 5th, 10th, ... 95th
 
 
 def poll_delay(*, poll_number: int, elapsed: float, seconds_left: float, window: LikelyWindow | None) -> float:
@@ -87,22 +93,32 @@ def next_poll_delay(job: Job, poll_number: int) -> float:
 def learned_window() -> LikelyWindow | None:
     if settings.MUSICGEN_POLL_LEARN_FROM == 0:
         return None
-    durations = cache.get(LEARNED_WINDOW_CACHE_KEY)
-    if durations is None:
-        durations = recent_generation_seconds(settings.MUSICGEN_POLL_LEARN_FROM)
-        cache.set(LEARNED_WINDOW_CACHE_KEY, durations, LEARNED_WINDOW_CACHE_SECONDS)
-    return LikelyWindow.from_durations(durations)
+    bounds = cache.get(LEARNED_WINDOW_CACHE_KEY)
+    if bounds is None:
+        bounds = recent_generation_bounds(settings.MUSICGEN_POLL_LEARN_FROM)
+        cache.set(LEARNED_WINDOW_CACHE_KEY, bounds, LEARNED_WINDOW_CACHE_SECONDS)
+    return LikelyWindow.from_bounds(bounds)
 
 
-def recent_generation_seconds(limit: int) -> list[float]:
-    """How long the last `limit` jobs that completed upstream took, from accepted to seen completed."""
+def recent_generation_bounds(limit: int) -> list[tuple[float, float]]:
+    """For the last `limit` jobs the generator completed: (finished after, finished by), in seconds after
+    the job was accepted. "After" is the last poll that found it working (0 if the first poll found it done)."""
     accepted_at = JobEvent.objects.filter(
         job_id=OuterRef("job_id"), attempt=OuterRef("attempt"), to_status=S.GENERATING
     ).order_by("-at")
     seen_completed = (
         JobEvent.objects.filter(from_status=S.GENERATING, to_status=S.DOWNLOADING)
-        .annotate(accepted_at=Subquery(accepted_at.values("at")[:1]))
+        .annotate(
+            accepted_at=Subquery(accepted_at.values("at")[:1]),
+            seen_working_at=Case(When(attempt=F("job__attempt"), then=F("job__seen_working_at"))),
+        )
         .order_by("-at")
-        .values_list("accepted_at", "at")[:limit]
+        .values_list("accepted_at", "seen_working_at", "at")[:limit]
     )
-    return [(seen - accepted).total_seconds() for accepted, seen in seen_completed if accepted]
+    bounds = []
+    for accepted, seen_working, seen_completed_at in seen_completed:
+        if accepted is None:
+            continue
+        after = (seen_working - accepted).total_seconds() if seen_working and seen_working > accepted else 0.0
+        bounds.append((after, (seen_completed_at - accepted).total_seconds()))
+    return bounds
