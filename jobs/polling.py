@@ -14,7 +14,8 @@ requests where completion is likely:
   sparse schedule widen the window rather than shift it late (where it would stay: nothing would poll
   early enough to see otherwise). Inside it polls come every width / WINDOW_POLLS seconds, never
   closer than MUSICGEN_POLL_DENSE_DELAY nor further apart than MUSICGEN_POLL_MAX_DELAY. Before it,
-  the fixed backoff, landing on the window's start. After it, the gap grows back to the maximum.
+  the backoff, not capped (completion is unlikely there), landing on the window's start. After it,
+  the gap grows back to the maximum.
 - With fewer than MIN_HISTORY recent jobs, or MUSICGEN_POLL_LEARN_FROM=0, the fixed backoff alone.
 - Never past the job's deadline: the last poll lands just after it, and that poll fails the job.
 
@@ -34,7 +35,9 @@ from jobs.models import Job, JobEvent
 S = Job.Status
 
 MIN_HISTORY = 10  # recent jobs needed before the schedule trusts what it learned
-WINDOW_POLLS = 12  # polls spread over the likely window (fewer where MUSICGEN_POLL_DENSE_DELAY stops it)
+# Polls spread over the likely window (fewer where MUSICGEN_POLL_DENSE_DELAY stops it): for the hosted API's
+# 50-70 s, with the 6 polls before the window and one after, 20 requests at most.
+WINDOW_POLLS = 13
 DEADLINE_MARGIN = 0.5  # seconds past the deadline that the last poll lands, so it fails the job
 LEARNED_WINDOW_CACHE_KEY = "jobs.polling.learned-window"
 LEARNED_WINDOW_CACHE_SECONDS = 30  # every poll asks; the database is asked at most this often
@@ -67,10 +70,10 @@ def _percentiles(values):
 
 def poll_delay(*, poll_number: int, elapsed: float, seconds_left: float, window: LikelyWindow | None) -> float:
     """Seconds until the next poll of a job accepted `elapsed` seconds ago, after its poll number `poll_number`."""
-    backoff = min(settings.MUSICGEN_POLL_FIRST_DELAY * 2**poll_number, settings.MUSICGEN_POLL_MAX_DELAY)
+    backoff = settings.MUSICGEN_POLL_FIRST_DELAY * 2**poll_number
     if window is None:
-        delay = backoff
-    elif elapsed + window.gap < window.start:
+        delay = min(backoff, settings.MUSICGEN_POLL_MAX_DELAY)
+    elif elapsed + window.gap < window.start:  # unlikely to be done yet: the backoff may outgrow the maximum
         delay = min(backoff, window.start - elapsed)
     elif elapsed < window.end:
         delay = window.gap
