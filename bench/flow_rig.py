@@ -178,6 +178,7 @@ class SlowUpstream:
         self.song = tone_wav(song_seconds)
         self._lock = threading.Lock()
         self._count = 0
+        self.prefix = f"bench-{os.urandom(3).hex()}"  # ids unique across runs: jobs of an earlier run may remain
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
         self.server.request_queue_size = 1024  # a burst of a thousand polls must not be refused
@@ -188,7 +189,7 @@ class SlowUpstream:
         """A generation sent at `sent_at` (time.time(); default now), as if POSTed: its id."""
         with self._lock:
             self._count += 1
-            generation_id = f"bench-{self._count}"
+            generation_id = f"{self.prefix}-{self._count}"
             self.generations[generation_id] = Generation(sent_at or time.time(), self.seconds())
         return generation_id
 

@@ -3,20 +3,22 @@
     .venv/bin/python -m bench.noticing_completion [--quick]
 
 The upstream (bench/flow_rig.SlowUpstream on loopback) takes 50-70 s, the hosted API's stated time,
-on a short clock of 1 s = 5 s: 10-14 s. The worker's poll delays are shortened by the same factor
-(first 0.4 s, at most 3 s, at least 0.2 s apart, deadline 120 s), so the schedule is the real one
-played five times faster. Each job's wait is measured in two parts and reported in real seconds:
+on a short clock of 1 s = 2.5 s: 20-28 s. The worker's poll delays are shortened by the same factor
+(first 0.8 s, at most 6 s, at least 0.4 s apart, deadline 240 s), so the schedule is the real one
+played 2.5 times faster. Each job's wait is measured in two parts and reported in real seconds:
 
-    wait = (first status request after the upstream completed - upstream completed) x 5    [the schedule]
-         + (job completed - that status request)                                         [download, store: not scaled]
+    wait = (first status request after the upstream completed - upstream completed) x 2.5   [the schedule]
+         + (job completed - that status request)                                          [download, store: not scaled]
 
-The first part also holds the worker's own delay in starting the poll, multiplied by five, so the
+The first part also holds the worker's own delay in starting the poll, multiplied by 2.5, so the
 short clock can only make the schedule look worse than it is. Jobs are made as the new-song page
-makes them (jobs/flow.job_create), one every 0.4 s (about 15 in flight), on one app worker with four
-pool processes, as docker-compose.yml runs it.
+makes them (jobs/flow.job_create), on one app worker with four pool processes, as docker-compose.yml
+runs it, spaced so that the worker's polls stay near the rate a real site of that size makes (a
+shorter clock or more jobs at once would measure this 2-core machine's queue, not the schedule).
 
 Before: the fixed backoff (MUSICGEN_POLL_LEARN_FROM=0: 2, 4, 8, then every 15 s). After: the schedule
-learned from recent jobs (jobs/polling.py), once 40 warm-up jobs (two waves of 20) have completed.
+learned from recent jobs (jobs/polling.py): the "before" jobs are its first history, as on a site
+that turns learning on; a warm-up wave follows, then the measured jobs.
 """
 
 import time
@@ -27,7 +29,6 @@ from bench.flow_rig import (
     app_queue_new,
     broker_forget,
     django_ready,
-    jobs_forget,
     main,
     measured_in_own_process,
     percentile,
@@ -38,16 +39,16 @@ from bench.flow_rig import (
 from bench.report import Row
 
 BENCHMARK = "Noticing completion"
-CLOCK = 5  # real seconds per second of the benchmark
-JOBS, QUICK_JOBS = 50, 20
-WARM_UP_WAVES, QUICK_WARM_UP_WAVES = 2, 1
-WAVE = 20
-EVERY_SECONDS = 0.4
+CLOCK = 2.5  # real seconds per second of the benchmark
+BEFORE = (16, 1.0)  # jobs, one every so many seconds
+WARM_UP = (12, 1.0)
+AFTER = (16, 1.6)  # dense polling: spaced wider, so the worker is not asked for more polls than a real site
+QUICK_JOBS = 8
 SHORT_CLOCK_SETTINGS = {
     "MUSICGEN_POLL_FIRST_DELAY": 2 / CLOCK,
     "MUSICGEN_POLL_MAX_DELAY": 15 / CLOCK,
     "MUSICGEN_POLL_DENSE_DELAY": 1 / CLOCK,
-    "MUSICGEN_JOB_DEADLINE_SECONDS": 600 // CLOCK,
+    "MUSICGEN_JOB_DEADLINE_SECONDS": int(600 / CLOCK),
 }
 
 
@@ -57,36 +58,35 @@ def measure(quick: bool = False) -> list[Row]:
 
 def measure_here(quick: bool) -> list[Row]:
     django_ready()
-    jobs = QUICK_JOBS if quick else JOBS
+    before_jobs, after_jobs = (QUICK_JOBS, QUICK_JOBS) if quick else (BEFORE[0], AFTER[0])
     try:
-        before = run("before", jobs, learn_from=0, warm_up_waves=0)
-        after = run("after", jobs, learn_from=50, warm_up_waves=QUICK_WARM_UP_WAVES if quick else WARM_UP_WAVES)
+        before = run("before", before_jobs, BEFORE[1], learn_from=0)
+        after = run("after", after_jobs, AFTER[1], learn_from=50, warm_up=WARM_UP)
     finally:
         broker_forget()
     return rows("before: fixed 2, 4, 8, 15 s", before) + rows("after: learned from recent jobs", after)
 
 
-def run(label: str, jobs: int, *, learn_from: int, warm_up_waves: int) -> list[tuple[float, int, float]]:
+def run(label, jobs, every_seconds, *, learn_from, warm_up=None) -> list[tuple[float, int, float]]:
     """(wait in real seconds, status requests, of the wait the part after the noticing request) for each
-    of `jobs` measured jobs."""
+    of `jobs` measured jobs, made one every `every_seconds` after the `warm_up` (jobs, every) ones."""
     from django.core.cache import cache
 
     from jobs.polling import LEARNED_WINDOW_CACHE_KEY
 
-    jobs_forget()
     app_queue_new(label)
     upstream = SlowUpstream(uniform_seconds(50 / CLOCK, 70 / CLOCK))
     settings_env = {**SHORT_CLOCK_SETTINGS, "MUSICGEN_POLL_LEARN_FROM": learn_from}
     workers = AppWorkers(1, concurrency=4, upstream_url=upstream.url, settings_env=settings_env)
     try:
-        for wave in range(warm_up_waves):
-            progress(f"{BENCHMARK}, {label}: warm-up wave {wave + 1} of {warm_up_waves}")
-            run_wave(WAVE)
-            # What the last wave taught is used at once, rather than after the cache's 30 s (150 s on this clock).
+        if warm_up:
+            progress(f"{BENCHMARK}, {label}: {warm_up[0]} warm-up jobs")
+            run_wave(*warm_up)
+            # What the warm-up taught is used at once, rather than after the cache's 30 s (12 s on this clock).
             cache.delete(LEARNED_WINDOW_CACHE_KEY)
         measured_from = len(upstream.generations)
         progress(f"{BENCHMARK}, {label}: {jobs} measured jobs")
-        completed_at = run_wave(jobs)
+        completed_at = run_wave(jobs, every_seconds)
     finally:
         workers.stop()
         upstream.close()
@@ -103,12 +103,12 @@ def run(label: str, jobs: int, *, learn_from: int, warm_up_waves: int) -> list[t
     ]
 
 
-def run_wave(jobs: int) -> dict[str, float]:
+def run_wave(jobs: int, every_seconds: float) -> dict[str, float]:
     """Send `jobs` jobs and wait until they are final; when each completed one did, by generation id."""
     from jobs.models import Job
 
     already = Job.objects.count()
-    send_jobs(jobs, every_seconds=EVERY_SECONDS)
+    send_jobs(jobs, every_seconds=every_seconds)
     give_up_at = time.monotonic() + 2 * 70 / CLOCK + 30
     while time.monotonic() < give_up_at and Job.objects.filter(status__in=Job.FINAL_STATUSES).count() < already + jobs:
         time.sleep(0.2)

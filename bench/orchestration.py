@@ -36,11 +36,11 @@ def measure(quick: bool = False) -> list[Row]:
 
 
 def measure_here(quick: bool) -> list[Row]:
+    django_ready()
     from django.conf import settings
 
     from jobs.models import Job
 
-    django_ready()
     app_queue_new("orchestration")
     jobs = QUICK_JOBS if quick else JOBS
     upstream = SlowUpstream(lambda: 0.0)
