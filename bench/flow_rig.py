@@ -166,13 +166,14 @@ class Generation:
 class SlowUpstream:
     """The music API on loopback: each generation answers "generating" until `seconds()` after it was sent.
 
-    `seconds` draws each generation's duration (e.g. uniformly 50-70 s on the benchmark's clock);
+    `seconds` draws each generation's duration (e.g. uniformly 50-70 s on the benchmark's clock), unless
+    `add` is told it;
     the song is a 3 s WAV tone, so downloading and checking it costs what a small song costs. (A
     tone written as MP3 by libsndfile makes libmpg123 print hundreds of warnings a decode, which would
     be measured instead.)
     """
 
-    def __init__(self, seconds, song_seconds=3.0):
+    def __init__(self, seconds=None, song_seconds=3.0):
         self.seconds = seconds
         self.generations: dict[str, Generation] = {}
         self.song = tone_wav(song_seconds)
@@ -185,12 +186,13 @@ class SlowUpstream:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def add(self, sent_at: float | None = None) -> str:
-        """A generation sent at `sent_at` (time.time(); default now), as if POSTed: its id."""
+    def add(self, sent_at: float | None = None, seconds: float | None = None) -> str:
+        """A generation sent at `sent_at` (time.time(); default now) taking `seconds` (default drawn), as if
+        POSTed: its id."""
         with self._lock:
             self._count += 1
             generation_id = f"{self.prefix}-{self._count}"
-            self.generations[generation_id] = Generation(sent_at or time.time(), self.seconds())
+            self.generations[generation_id] = Generation(sent_at or time.time(), seconds or self.seconds())
         return generation_id
 
     def close(self):
@@ -341,6 +343,23 @@ def broker_forget() -> None:
     keys = list(broker.scan_iter(match=f"bench-{os.environ['MUSICGEN_BENCH_RUN']}:*"))
     if keys:
         broker.delete(*keys)
+
+
+def steps_waiting_in_broker(queue: str) -> list[tuple[str, list]]:
+    """(task, args) of every message waiting in `queue` or taken but not acknowledged, once workers stopped."""
+    import base64
+
+    import redis
+
+    broker = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    prefix = f"bench-{os.environ['MUSICGEN_BENCH_RUN']}:"
+    waiting = [json.loads(raw) for raw in broker.lrange(prefix + queue, 0, -1)]
+    taken = [json.loads(raw)[0] for raw in broker.hvals(prefix + "unacked")]  # [message, exchange, routing key]
+    return [
+        (message["headers"]["task"], json.loads(base64.b64decode(message["body"]))[0])
+        for message in waiting + taken
+        if message.get("headers", {}).get("task")
+    ]
 
 
 def poll_lateness_read_and_forget() -> list[float]:
