@@ -17,8 +17,9 @@ runs it, spaced so that the worker's polls stay near the rate a real site of tha
 shorter clock or more jobs at once would measure this 2-core machine's queue, not the schedule).
 
 Before: the fixed backoff (MUSICGEN_POLL_LEARN_FROM=0: 2, 4, 8, then every 15 s). After: the schedule
-learned from recent jobs (jobs/polling.py): the "before" jobs are its first history, as on a site
-that turns learning on; a warm-up wave follows, then the measured jobs.
+learned from the last 20 jobs (jobs/polling.py): the "before" jobs are its first history, as on a
+site that turns learning on; 20 warm-up jobs follow (so the fixed schedule's jobs, whose bounds are
+up to 15 s wide, have left the history), then the measured jobs.
 """
 
 import time
@@ -40,8 +41,8 @@ from bench.report import Row
 
 BENCHMARK = "Noticing completion"
 CLOCK = 2.5  # real seconds per second of the benchmark
-BEFORE = (16, 1.0)  # jobs, one every so many seconds
-WARM_UP = (12, 1.0)
+BEFORE = (12, 1.0)  # jobs, one every so many seconds
+WARM_UP = (20, 0.6)  # as many as the schedule learns from, so the fixed schedule's jobs have left its history
 AFTER = (16, 1.6)  # dense polling: spaced wider, so the worker is not asked for more polls than a real site
 QUICK_JOBS = 8
 SHORT_CLOCK_SETTINGS = {
@@ -61,7 +62,7 @@ def measure_here(quick: bool) -> list[Row]:
     before_jobs, after_jobs = (QUICK_JOBS, QUICK_JOBS) if quick else (BEFORE[0], AFTER[0])
     try:
         before = run("before", before_jobs, BEFORE[1], learn_from=0)
-        after = run("after", after_jobs, AFTER[1], learn_from=50, warm_up=WARM_UP)
+        after = run("after", after_jobs, AFTER[1], learn_from=20, warm_up=WARM_UP)
     finally:
         broker_forget()
     return rows("before: fixed 2, 4, 8, 15 s", before) + rows("after: learned from recent jobs", after)

@@ -2,7 +2,7 @@
 
 A fixed backoff (MUSICGEN_POLL_FIRST_DELAY doubling up to MUSICGEN_POLL_MAX_DELAY: 2, 4, 8, then every
 15 s) notices a finished song 7 s late on average. The hosted API's songs take a fairly steady time
-(50-70 s), so the schedule learns that time from the last MUSICGEN_POLL_LEARN_FROM jobs and spends its
+(50-70 s), so the schedule learns that time from the last MUSICGEN_POLL_LEARN_FROM (20) jobs and spends its
 requests where completion is likely:
 
     elapsed since sent:  0 ───── sparse (the fixed backoff) ───── start ─ dense ─ end ── backing off ──> deadline
