@@ -2,8 +2,8 @@
 
 The upstream is the scripted one on loopback (tests/fake_upstream.py), answering "generating" until
 8 s after the job was sent. The worker runs on short delays (first poll after 1 s, at most 8 s apart,
-at least 0.5 s apart where recent jobs finished). With no history its polls would come 1, 3, 7, 15 s
-after sending: one poll at most between 6 and 9 s. With recent jobs taking 6-9 s, it polls densely there.
+at least 0.5 s apart where recent jobs finished). With no history its polls would come 1, 2, 4, 8,
+16 s after sending: none between 5.65 and 8 s. With recent jobs taking 6-9 s, it polls densely there.
 """
 
 import os
@@ -73,6 +73,7 @@ def app_worker(live_server, generator, settings):
     finally:
         process.terminate()
         process.wait(timeout=20)
+        forget_this_runs_cache()  # what this test's history taught must not shape later tests' polls
 
 
 def test_a_generating_job_is_polled_densely_where_recent_jobs_finished(generator, app_worker, settings):
