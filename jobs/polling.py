@@ -70,7 +70,7 @@ def _percentiles(values):
 
 def poll_delay(*, poll_number: int, elapsed: float, seconds_left: float, window: LikelyWindow | None) -> float:
     """Seconds until the next poll of a job accepted `elapsed` seconds ago, after its poll number `poll_number`."""
-    backoff = settings.MUSICGEN_POLL_FIRST_DELAY * 2**poll_number
+    backoff = settings.MUSICGEN_POLL_FIRST_DELAY * 2 ** min(poll_number, 30)  # a float would overflow near 2**1024
     if window is None:
         delay = min(backoff, settings.MUSICGEN_POLL_MAX_DELAY)
     elif elapsed + window.gap < window.start:  # unlikely to be done yet: the backoff may outgrow the maximum

@@ -3,7 +3,7 @@
 The upstream is the scripted one on loopback (tests/fake_upstream.py), answering "generating" until
 8 s after the job was sent. The worker runs on short delays (first poll after 1 s, at most 8 s apart,
 at least 0.5 s apart where recent jobs finished). With no history its polls would come 1, 2, 4, 8,
-16 s after sending: none between 5.65 and 8 s. With recent jobs taking 6-9 s, it polls densely there.
+16 s after sending: at most one between 5.65 and 8 s. With recent jobs taking 6-9 s, it polls densely there.
 """
 
 import os

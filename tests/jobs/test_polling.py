@@ -94,6 +94,10 @@ def test_after_the_learned_window_the_gap_grows_back_to_the_maximum():
     assert gaps[-1] == 15
 
 
+def test_a_job_polled_thousands_of_times_still_gets_a_delay():
+    assert poll_delay(poll_number=5000, elapsed=300, seconds_left=300, window=None) == 15
+
+
 def test_the_last_poll_lands_just_past_the_deadline():
     assert poll_times(None, until=DEADLINE, deadline=100)[-2:] == [91, 100.5]
 
