@@ -35,7 +35,10 @@ def measured_in_own_process(module: str, quick: bool) -> list:
     """Run `python -m module --rows-json` with the flow benchmarks' settings; its rows."""
     from bench.report import Row
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE, "PYTHONPATH": str(PROJECT_DIR)}
+    # Only the environment a process needs to run: a database, broker or queue that a caller (another
+    # benchmark in bench/run_all.py) set for itself must not reach this one, which empties its database.
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if name in os.environ}
+    env.update(DJANGO_SETTINGS_MODULE=SETTINGS_MODULE, PYTHONPATH=str(PROJECT_DIR))
     command = [sys.executable, "-m", module, "--rows-json", *(["--quick"] if quick else [])]
     answer = subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, text=True, check=True)
     return [Row(**row) for row in json.loads(answer.stdout.strip().splitlines()[-1])]

@@ -59,10 +59,13 @@ def measure(quick: bool = False) -> list[Row]:
 
 def measure_here(quick: bool) -> list[Row]:
     django_ready()
+    from jobs.polling import MIN_HISTORY
+
     before_jobs, after_jobs = (QUICK_JOBS, QUICK_JOBS) if quick else (BEFORE[0], AFTER[0])
     try:
         before = run("before", before_jobs, BEFORE[1], learn_from=0)
-        after = run("after", after_jobs, AFTER[1], learn_from=20, warm_up=WARM_UP)
+        warm_up = (MIN_HISTORY, WARM_UP[1]) if quick else WARM_UP
+        after = run("after", after_jobs, AFTER[1], learn_from=20, warm_up=warm_up)
     finally:
         broker_forget()
     return rows("before: fixed 2, 4, 8, 15 s", before) + rows("after: learned from recent jobs", after)
