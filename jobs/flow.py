@@ -42,7 +42,7 @@ from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
-from jobs import audio, upstream
+from jobs import audio, polling, upstream
 from jobs.errors import ExplainedError
 from jobs.files import reference_url_for_generator
 from jobs.models import Job, JobEvent, song_key, stem_key
@@ -186,6 +186,7 @@ def job_retry(job, *, by):
             upstream_status="",
             deadline_at=None,
             next_attempt_at=None,
+            seen_working_at=None,
         )
         if moved:
             transaction.on_commit(lambda: schedule("submit", job.id), robust=True)
@@ -294,12 +295,22 @@ def poll_step(job_id, poll_number):
             return
         logger.warning("poll of job %s: %s", job_id, exc.message)
         schedule(
-            "poll", job_id, poll_number + 1, countdown=getattr(exc, "retry_after", None) or _poll_delay(poll_number)
+            "poll",
+            job_id,
+            poll_number + 1,
+            countdown=getattr(exc, "retry_after", None) or polling.next_poll_delay(job, poll_number),
         )
         return
     if generation.is_working:
-        Job.objects.filter(id=job_id, status=S.GENERATING).update(upstream_status=generation.status)
-        schedule("poll", job_id, poll_number + 1, countdown=_poll_delay(poll_number))
+        next_poll = polling.next_poll_delay(job, poll_number)
+        schedule(
+            "poll",
+            job_id,
+            poll_number + 1,
+            countdown=next_poll,
+            upstream_status=generation.status,
+            seen_working_at=timezone.now(),
+        )
     elif generation.status == "completed":
         if move(
             job_id,
@@ -487,14 +498,15 @@ def job_redrive(job: Job) -> str | None:
 # --- scheduling ---------------------------------------------------------------------------------
 
 
-def schedule(step, job_id, *args, countdown=None):
-    """Send a step to the app worker and record when it is due; return whether the broker took it.
+def schedule(step, job_id, *args, countdown=None, **fields):
+    """Send a step to the app worker and record when it is due (with `fields`, in the same update: a poll
+    of a thousand jobs in flight saves a write); return whether the broker took it.
 
     Steps go by name: jobs/tasks.py imports this module. A broker that is down is logged, not raised:
     the job's state is in the database already, and the reconciler sends the step once it is overdue.
     """
     due = timezone.now() + timedelta(seconds=countdown or 0)
-    Job.objects.filter(id=job_id).update(next_attempt_at=due)
+    Job.objects.filter(id=job_id).update(next_attempt_at=due, **fields)
     try:
         celery_app.send_task(
             f"jobs.tasks.{step}", args=[str(job_id), *args], countdown=countdown, queue=settings.MUSICGEN_APP_QUEUE
@@ -503,10 +515,6 @@ def schedule(step, job_id, *args, countdown=None):
         logger.warning("job %s: the broker did not take the %s step; the reconciler will send it again", job_id, step)
         return False
     return True
-
-
-def _poll_delay(poll_number):
-    return min(settings.MUSICGEN_POLL_FIRST_DELAY * 2**poll_number, settings.MUSICGEN_POLL_MAX_DELAY)
 
 
 def _backoff(tries):

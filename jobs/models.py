@@ -87,6 +87,12 @@ class Job(models.Model):
     next_attempt_at = models.DateTimeField(
         null=True, blank=True, help_text="When the step last sent to a worker is due; the reconciler waits for it."
     )
+    seen_working_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the generator last said this attempt was still working: with the poll that saw it "
+        "completed, it brackets how long the generation took (jobs/polling.py learns from that).",
+    )
 
     song = models.FileField(upload_to=song_key, max_length=255, blank=True)
     song_duration = models.FloatField(null=True, blank=True)

@@ -53,6 +53,16 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def envfloat(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def envsecret(name, default=""):
     """Read a secret from NAME, or from the file named by NAME_FILE (Docker/Kubernetes secrets)."""
     if os.environ.get(name):
@@ -372,8 +382,11 @@ MUSICGEN_ENGINE_QUEUE = envstr("MUSICGEN_ENGINE_QUEUE", "engine")
 CELERY_TASK_DEFAULT_QUEUE = MUSICGEN_APP_QUEUE
 CELERY_TASK_ROUTES = {"localgen.tasks.*": {"queue": MUSICGEN_ENGINE_QUEUE}}
 MUSICGEN_JOB_DEADLINE_SECONDS = envint("MUSICGEN_JOB_DEADLINE_SECONDS", 600)
-MUSICGEN_POLL_FIRST_DELAY = envint("MUSICGEN_POLL_FIRST_DELAY", 2)
-MUSICGEN_POLL_MAX_DELAY = envint("MUSICGEN_POLL_MAX_DELAY", 15)
+# Seconds between polls of a generating job; where recent jobs finished, polls come closer (jobs/polling.py).
+MUSICGEN_POLL_FIRST_DELAY = envfloat("MUSICGEN_POLL_FIRST_DELAY", 2)
+MUSICGEN_POLL_MAX_DELAY = envfloat("MUSICGEN_POLL_MAX_DELAY", 15)
+MUSICGEN_POLL_DENSE_DELAY = envfloat("MUSICGEN_POLL_DENSE_DELAY", 1)
+MUSICGEN_POLL_LEARN_FROM = envint("MUSICGEN_POLL_LEARN_FROM", 20)  # recent jobs; 0: the fixed backoff only
 MUSICGEN_SUBMIT_MAX_ATTEMPTS = envint("MUSICGEN_SUBMIT_MAX_ATTEMPTS", 5)
 MUSICGEN_STALE_AFTER_SECONDS = envint("MUSICGEN_STALE_AFTER_SECONDS", 120)
 MUSICGEN_RECONCILE_EVERY_SECONDS = envint("MUSICGEN_RECONCILE_EVERY_SECONDS", 60)

@@ -1,7 +1,8 @@
 """A scripted music API on loopback, for the faults the real local service cannot be made to show.
 
 It speaks real HTTP: each test lists the answers the POST and the GETs give, in order (the last one
-repeats), and reads back the requests it received.
+repeats), and reads back the requests it received and when. A GET's answer may also be a function of
+the seconds since the first POST, for an upstream that finishes after a while.
 """
 
 import json
@@ -49,6 +50,7 @@ class FakeUpstream:
         self.song_bytes = b""
         self.song_answer = None  # an Answer for the song's URL instead of song_bytes
         self.requests = []  # (method, path, headers, body)
+        self.received_at = []  # time.monotonic() of each request, beside self.requests
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.server.daemon_threads = True
@@ -62,6 +64,23 @@ class FakeUpstream:
 
     def posts(self):
         return [r for r in self.requests if r[0] == "POST"]
+
+    def status_requests_at(self):
+        """Seconds after the first POST at which each status GET arrived."""
+        first_post = self.received_at[self.requests.index(self.posts()[0])]
+        return [
+            at - first_post
+            for (method, path, *_), at in zip(self.requests, self.received_at, strict=True)
+            if method == "GET" and urlparse(path).path != "/files/song.mp3"
+        ]
+
+    def _record(self, request):
+        with self._lock:
+            self.requests.append(request)
+            self.received_at.append(time.monotonic())
+
+    def _seconds_since_first_post(self):
+        return time.monotonic() - self.received_at[self.requests.index(self.posts()[0])]
 
     def close(self):
         self.server.shutdown()
@@ -80,17 +99,18 @@ class FakeUpstream:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                fake.requests.append(("POST", self.path, dict(self.headers), body))
+                fake._record(("POST", self.path, dict(self.headers), body))
                 self._send(fake._next(fake.post_answers))
 
             def do_GET(self):
-                fake.requests.append(("GET", self.path, dict(self.headers), b""))
+                fake._record(("GET", self.path, dict(self.headers), b""))
                 if urlparse(self.path).path == "/files/song.mp3":
                     self._send(fake.song_answer or Answer(200, fake.song_bytes, {"Content-Type": "audio/mpeg"}))
                     return
                 query = parse_qs(urlparse(self.path).query)
                 assert query.get("generation_id") or query.get("analysis_id")
-                self._send(fake._next(fake.get_answers))
+                answer = fake._next(fake.get_answers)
+                self._send(answer(fake._seconds_since_first_post()) if callable(answer) else answer)
 
             def _send(self, answer):
                 time.sleep(answer.delay)

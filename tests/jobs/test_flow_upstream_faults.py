@@ -159,7 +159,8 @@ def test_working_upstream_status_is_recorded_and_polled_again_later(upstream, st
     assert (step.task, step.args) == ("poll", [str(generating_job.id), 1])
 
 
-def test_poll_delay_doubles_and_stops_growing_at_the_maximum(upstream, step_queue, generating_job):
+def test_poll_delay_doubles_and_stops_growing_at_the_maximum(upstream, step_queue, generating_job, settings):
+    settings.MUSICGEN_POLL_LEARN_FROM = 0  # the fixed backoff, whatever jobs of other tests left to learn from
     upstream.get_answers = [status("generating")]
 
     for poll_number in range(5):
