@@ -96,13 +96,12 @@ def _create_database_if_missing() -> None:
 
 def jobs_forget() -> None:
     """Delete every job and the learned poll schedule, so one run's history never shapes the next's."""
-    from django.core.cache import cache
 
     from jobs.models import Job
-    from jobs.polling import LEARNED_WINDOW_CACHE_KEY
+    from jobs.polling import forget_learned_windows
 
     Job.objects.all().delete()  # rows only: the reference files live in this run's temporary directory
-    cache.delete(LEARNED_WINDOW_CACHE_KEY)
+    forget_learned_windows()
 
 
 def bench_owner():

@@ -74,9 +74,8 @@ def measure_here(quick: bool) -> list[Row]:
 def run(label, jobs, every_seconds, *, learn_from, warm_up=None) -> list[tuple[float, int, float]]:
     """(wait in real seconds, status requests, of the wait the part after the noticing request) for each
     of `jobs` measured jobs, made one every `every_seconds` after the `warm_up` (jobs, every) ones."""
-    from django.core.cache import cache
 
-    from jobs.polling import LEARNED_WINDOW_CACHE_KEY
+    from jobs.polling import forget_learned_windows
 
     app_queue_new(label)
     upstream = SlowUpstream(uniform_seconds(50 / CLOCK, 70 / CLOCK))
@@ -87,7 +86,7 @@ def run(label, jobs, every_seconds, *, learn_from, warm_up=None) -> list[tuple[f
             progress(f"{BENCHMARK}, {label}: {warm_up[0]} warm-up jobs")
             run_wave(*warm_up)
             # What the warm-up taught is used at once, rather than after the cache's 30 s (12 s on this clock).
-            cache.delete(LEARNED_WINDOW_CACHE_KEY)
+            forget_learned_windows()
         measured_from = len(upstream.generations)
         progress(f"{BENCHMARK}, {label}: {jobs} measured jobs")
         completed_at = run_wave(jobs, every_seconds)

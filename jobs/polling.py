@@ -19,7 +19,7 @@ requests where completion is likely:
 - With fewer than MIN_HISTORY recent jobs, or MUSICGEN_POLL_LEARN_FROM=0, the fixed backoff alone.
 - Never past the job's deadline: the last poll lands just after it, and that poll fails the job.
 
-Jobs do not store their model yet, so the history is every recent job's, whatever the generator was then.
+Each model is learned on its own (a cover and a song from a style prompt need not take the same time).
 """
 
 import statistics
@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.db.models import Case, F, OuterRef, Subquery, When
 from django.utils import timezone
 
+from generation.catalogue import MODELS
 from jobs.models import Job, JobEvent
 
 S = Job.Status
@@ -89,28 +90,34 @@ def next_poll_delay(job: Job, poll_number: int) -> float:
         poll_number=poll_number,
         elapsed=(now - job.status_changed_at).total_seconds(),
         seconds_left=(job.deadline_at - now).total_seconds() if job.deadline_at else float("inf"),
-        window=learned_window(),
+        window=learned_window(job.model),
     )
 
 
-def learned_window() -> LikelyWindow | None:
+def forget_learned_windows() -> None:
+    """Drop every model's cached window, so the next poll learns from the database at once."""
+    cache.delete_many([f"{LEARNED_WINDOW_CACHE_KEY}:{model}" for model in MODELS])
+
+
+def learned_window(model: str) -> LikelyWindow | None:
     if settings.MUSICGEN_POLL_LEARN_FROM == 0:
         return None
-    bounds = cache.get(LEARNED_WINDOW_CACHE_KEY)
+    cache_key = f"{LEARNED_WINDOW_CACHE_KEY}:{model}"
+    bounds = cache.get(cache_key)
     if bounds is None:
-        bounds = recent_generation_bounds(settings.MUSICGEN_POLL_LEARN_FROM)
-        cache.set(LEARNED_WINDOW_CACHE_KEY, bounds, LEARNED_WINDOW_CACHE_SECONDS)
+        bounds = recent_generation_bounds(settings.MUSICGEN_POLL_LEARN_FROM, model)
+        cache.set(cache_key, bounds, LEARNED_WINDOW_CACHE_SECONDS)
     return LikelyWindow.from_bounds(bounds)
 
 
-def recent_generation_bounds(limit: int) -> list[tuple[float, float]]:
-    """For the last `limit` jobs the generator completed: (finished after, finished by), in seconds after
-    the job was accepted. "After" is the last poll that found it working (0 if the first poll found it done)."""
+def recent_generation_bounds(limit: int, model: str) -> list[tuple[float, float]]:
+    """For the last `limit` jobs of `model` the generator completed: (finished after, finished by), in seconds
+    after the job was accepted. "After" is the last poll that found it working (0 if the first poll found it done)."""
     accepted_at = JobEvent.objects.filter(
         job_id=OuterRef("job_id"), attempt=OuterRef("attempt"), to_status=S.GENERATING
     ).order_by("-at")
     seen_completed = (
-        JobEvent.objects.filter(from_status=S.GENERATING, to_status=S.DOWNLOADING)
+        JobEvent.objects.filter(from_status=S.GENERATING, to_status=S.DOWNLOADING, job__model=model)
         .annotate(
             accepted_at=Subquery(accepted_at.values("at")[:1]),
             seen_working_at=Case(When(attempt=F("job__attempt"), then=F("job__seen_working_at"))),

@@ -109,9 +109,10 @@ def test_a_history_polled_sparsely_widens_the_window_to_wherever_those_jobs_may_
     assert (window.start, window.end) == (46, 61)
 
 
-def record_generation(*, accepted, seen_working_after, seen_completed_after):
+def record_generation(*, accepted, seen_working_after, seen_completed_after, model="minimax-music"):
     job = JobFactory(
         status=S.COMPLETED,
+        model=model,
         seen_working_at=accepted + timedelta(seconds=seen_working_after) if seen_working_after else None,
     )
     JobEvent.objects.create(job=job, attempt=1, at=accepted, from_status=S.SUBMITTING, to_status=S.GENERATING)
@@ -129,7 +130,7 @@ def test_generation_time_is_bounded_by_the_last_poll_seen_working_and_the_poll_s
     record_generation(accepted=accepted, seen_working_after=54, seen_completed_after=55)
     record_generation(accepted=accepted, seen_working_after=None, seen_completed_after=2)  # done at the first poll
 
-    assert sorted(recent_generation_bounds(50)) == [(0, 2), (54, 55)]
+    assert sorted(recent_generation_bounds(50, "minimax-music")) == [(0, 2), (54, 55)]
 
 
 def test_generation_times_come_from_the_most_recent_jobs_only(db):
@@ -138,11 +139,20 @@ def test_generation_times_come_from_the_most_recent_jobs_only(db):
         accepted = now - timedelta(minutes=age_minutes)
         record_generation(accepted=accepted, seen_working_after=seconds - 1, seen_completed_after=seconds)
 
-    assert sorted(by for _, by in recent_generation_bounds(2)) == [60, 65]
+    assert sorted(by for _, by in recent_generation_bounds(2, "minimax-music")) == [60, 65]
 
 
 def test_learning_switched_off_keeps_the_fixed_backoff_whatever_the_history(db, settings):
     settings.MUSICGEN_POLL_LEARN_FROM = 0
     forget_this_runs_cache()
 
-    assert learned_window() is None
+    assert learned_window("minimax-music") is None
+
+
+def test_each_model_is_learned_from_its_own_jobs(db):
+    accepted = timezone.now() - timedelta(minutes=5)
+    record_generation(accepted=accepted, seen_working_after=54, seen_completed_after=55)
+    record_generation(accepted=accepted, seen_working_after=119, seen_completed_after=120, model="minimax/music-2.6")
+
+    assert recent_generation_bounds(50, "minimax-music") == [(54, 55)]
+    assert recent_generation_bounds(50, "minimax/music-2.6") == [(119, 120)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0004_job_team'),
+        ('jobs', '0007_job_model_and_inputs'),
     ]
 
     operations = [
