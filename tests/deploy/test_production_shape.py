@@ -10,7 +10,6 @@ goes through nginx over HTTP: log in, upload, the song completes, a share link p
 
 import os
 import re
-import secrets
 import shutil
 import socket
 import sys
@@ -23,7 +22,7 @@ import yaml
 from django.conf import settings
 from django.db import connection
 
-from bench.stack import Processes, free_port, wait_for_http
+from bench.stack import Processes, free_port, production_env, wait_for_http
 from jobs.models import Job
 from tests.audio_samples import REFERENCE_SONG
 from tests.conftest import start_s3_server
@@ -100,21 +99,11 @@ def production(tmp_path_factory, django_db_setup):
         s3 = start_s3_server(s3_url, bucket=BUCKET, access_key="app", secret_key="app-secret")
 
         db = connection.settings_dict
-        env = {
-            key: value for key, value in os.environ.items() if not key.startswith(("MUSICGEN_", "DJANGO_", "CELERY_"))
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="musicgen.settings",
-            PYTHONPATH=str(PROJECT_DIR),
-            MUSICGEN_DEBUG="false",
-            MUSICGEN_SECRET_KEY=secrets.token_urlsafe(50),
-            MUSICGEN_ALLOWED_HOSTS="127.0.0.1,localhost",
-            MUSICGEN_PUBLIC_BASE_URL=public_url,
-            MUSICGEN_VAR_DIR=str(var),
-            MUSICGEN_STATIC_ROOT=str(var / "static"),
-            DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            CELERY_BROKER_URL=f"redis://127.0.0.1:{ports['redis']}/0",
-            MUSICGEN_CACHE_URL=f"redis://127.0.0.1:{ports['redis']}/1",
+        env = production_env(
+            var,
+            database_url=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            redis_url=f"redis://127.0.0.1:{ports['redis']}",
+            base_url=public_url,
             MUSICGEN_STORAGE="s3",
             MUSICGEN_S3_BUCKET=BUCKET,
             MUSICGEN_S3_ENDPOINT_URL=s3_url,
