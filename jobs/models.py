@@ -122,6 +122,9 @@ class Job(models.Model):
             models.Index(fields=["team", "-created_at"], name="job_team_created"),
             models.Index(fields=["status", "last_activity_at"], name="job_status_activity"),
             models.Index(fields=["version_group"], name="job_version_group"),
+            # The history's order (jobs/selectors.py job_history): a page is read walking it, not by sorting
+            # every job in view.
+            models.Index(fields=["-created_at", "-is_pick", "version_number", "-id"], name="job_history_order"),
         ]
         constraints = [
             models.UniqueConstraint(

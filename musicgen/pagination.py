@@ -1,11 +1,13 @@
 """A paginator that counts with the page's own query, so a list page costs one query, not two."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, Subquery, Value
 
 
 class OneQueryPaginator(Paginator):
-    """Reads the page's rows and the total (a window COUNT over the same filter) in one query.
+    """Reads the page's rows and the total in one query: the total is a scalar subquery over the same
+    filter, which PostgreSQL and SQLite compute once and which reads only what the filter needs (a
+    window COUNT would carry every column of every row in view through the sort).
 
     Only a page past the end falls back to Django's way (a COUNT, then the last page), which is rare.
     """
@@ -16,7 +18,9 @@ class OneQueryPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list.annotate(total_rows=Window(Count("pk")))[bottom : bottom + self.per_page])
+        counted = self.object_list.order_by().annotate(all_rows=Value(1)).values("all_rows")
+        total = Subquery(counted.annotate(total=Count("pk")).values("total"))
+        rows = list(self.object_list.annotate(total_rows=total)[bottom : bottom + self.per_page])
         if rows or number == 1:
             self.__dict__["count"] = rows[0].total_rows if rows else 0  # fills the cached `count`
             return self._get_page(rows, number, self)
