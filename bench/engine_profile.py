@@ -60,8 +60,9 @@ DIFFERENT_LINES = (
 
 
 def minute_song_lyrics() -> str:
-    """The eight lines of MINUTE_LYRICS between a played intro and outro (`##`)."""
-    return "##\n" + MINUTE_LYRICS + "\n##"
+    """The eight lines of MINUTE_LYRICS (two of them sung twice) between a played intro and outro."""
+    lines = [line for line in MINUTE_LYRICS.splitlines() if line.strip()]
+    return "##\n" + "\n".join(lines) + "\n##"
 
 
 def growth_lyrics(lines: int) -> str:
