@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.engine_quality import MINUTE_LYRICS, REAL_REFERENCE  # noqa: E402
 from bench.report import Row, print_table  # noqa: E402
 
-BENCHMARK = "Engine speed"
+BENCHMARK = "Engine stages"
 SEED = 1
 WALL_TARGET_SECONDS = 12.0
 MEMORY_TARGET_MB = 1024.0
