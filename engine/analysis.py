@@ -56,11 +56,13 @@ def analyze_audio(reference: ReferenceAudio) -> Analysis:
     spec = spectrogram(reference.mono, ANALYSIS_RATE)
     excerpt_start = max(0.0, (reference.duration - len(reference.mono) / ANALYSIS_RATE) / 2)
     groove = analyse_groove(spec, excerpt_start)
-    frame_chroma = chroma(spectrogram(reference.mono, ANALYSIS_RATE, fft_size=4096))
+    # The finer spectrum serves both the harmony and the singer: computed once.
+    fine_spec = spectrogram(reference.mono, ANALYSIS_RATE, fft_size=4096)
+    frame_chroma = chroma(fine_spec)
     groove = shift_downbeat(groove, _harmonic_change_beat(groove, frame_chroma, excerpt_start, spec.frame_rate))
     tonic, mode = estimate_key(frame_chroma.sum(axis=0))
     bar_starts = _bar_start_frames(groove, excerpt_start, spec.frame_rate, len(frame_chroma))
-    singer = find_singer(spectrogram(reference.mono, ANALYSIS_RATE, fft_size=4096))
+    singer = find_singer(fine_spec)
     return Analysis(
         duration=round(reference.duration, 3),
         tempo=groove.tempo,

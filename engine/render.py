@@ -33,6 +33,7 @@ from .voice import HIGHER_VOICE, LOWER_VOICE, load_voice
 # "longer than 15 s") are checked before a render, by the app and the local service, from the catalogue.
 SHORTEST_REFERENCE_SECONDS = min(model.reference.min_seconds for model in MODELS.values() if model.reference)
 RATE = accompaniment.OUTPUT_RATE
+SPEAKING_THREADS = 2  # the voice model runs each line on one thread (engine/voice.py)
 
 
 @dataclass
@@ -115,11 +116,11 @@ def render(
         )
         song_seconds = plan.duration + accompaniment.RELEASE_SECONDS
         sung_notes = [] if instrumental else _sung_notes(plan)
-    # The voice speaks the lines in a background thread while the band is played and the
-    # lines already spoken are sung: the model leaves part of the two cores idle.
+    # The voice speaks the lines in background threads, two lines at a time, while the band is
+    # played and the lines already spoken are sung.
     speaking_started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=1) as speaking:
-        spoken = [speaking.submit(voice.speak, text, phonemes, speaker) for text, phonemes, _ in sung_lines]
+    with ThreadPoolExecutor(max_workers=SPEAKING_THREADS) as speaking:
+        spoken = _speak_each_line_once(speaking, voice, speaker, sung_lines)
         with stopwatch.stage("accompany"):
             band_audio = accompaniment.play(band, plan.beat_seconds, song_seconds)
         with stopwatch.stage("sing"):
@@ -195,6 +196,16 @@ def _pronounce(parts: list, voice):
     if voice is not None and not sung_lines:
         raise UnusableLyrics("no line of the lyrics could be pronounced; write words in Latin letters")
     return plan_parts, sung_lines
+
+
+def _speak_each_line_once(speaking, voice, speaker: str, sung_lines: list) -> list:
+    """A future of SpokenLine per sung line; a line sung again (a chorus) is spoken once, as the
+    voice gives the same samples for the same phonemes."""
+    by_words = {}
+    for text, phonemes, _ in sung_lines:
+        if (text, phonemes) not in by_words:
+            by_words[text, phonemes] = speaking.submit(voice.speak, text, phonemes, speaker)
+    return [by_words[text, phonemes] for text, phonemes, _ in sung_lines]
 
 
 def _sung_notes(plan) -> list:
