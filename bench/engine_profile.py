@@ -122,7 +122,7 @@ def stage_times(lyrics: str, workdir: Path) -> _CpuClock:
         return spoken
 
     spoken = clock.stage("speak", speak)
-    dry_vocal = clock.stage(
+    dry_vocal, _line_starts = clock.stage(
         "sing",
         lambda: _sing(spoken, [found for _, _, found in sung_lines], _sung_notes(plan), song_seconds),
     )
