@@ -76,7 +76,7 @@ def test_two_versions_play_side_by_side_and_the_owner_picks_one(page, live_serve
 def test_the_form_makes_two_versions_of_one_chosen_file(page, live_server, owner):
     log_in(page, live_server.url, owner)
     page.goto(live_server.url + reverse("jobs:new"))
-    page.get_by_label("Lyrics").fill("Harbour lights\nSecond line")
+    page.get_by_role("textbox", name="Lyrics").fill("Harbour lights\nSecond line")
     page.get_by_label("Reference song").set_input_files(REFERENCE_SONG)
     expect(page.locator("[data-reference-analysis]")).to_contain_text("60.0 s")
 
