@@ -135,6 +135,16 @@ MODELS = {
 }
 
 
+# The media types a browser's file picker knows each reference format by.
+REFERENCE_MEDIA_TYPES = {"mp3": "audio/mpeg", "wav": "audio/wav", "flac": "audio/flac"}
+
+
+def reference_file_accept() -> str:
+    """The file input's `accept`: every format some model takes as a reference, by extension and media type."""
+    formats = sorted({name for model in MODELS.values() if model.reference for name in model.reference.formats})
+    return ",".join([f".{name}" for name in formats] + [REFERENCE_MEDIA_TYPES[name] for name in formats])
+
+
 @dataclass(frozen=True)
 class ReferenceFacts:
     """What was measured in a reference recording."""

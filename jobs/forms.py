@@ -110,7 +110,7 @@ class JobCreateForm(forms.Form):
     reference_track = forms.FileField(
         label="Reference song",
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".mp3,.wav,.flac,audio/mpeg,audio/wav,audio/flac"}),
+        widget=forms.ClearableFileInput(attrs={"accept": catalogue.reference_file_accept()}),
         help_text=f"At most {settings.MUSICGEN_REFERENCE_MAX_MB} MB; which formats and lengths the model takes is "
         "said beside the model.",
     )

@@ -131,3 +131,10 @@ def test_the_api_refuses_with_the_same_sentence_as_the_form(owner_client):
     assert response.json()["errors"] == {
         "style": ["The style prompt is 301 characters long; the limit for minimax/music-1.5 is 300."]
     }
+
+
+def test_the_file_picker_offers_every_format_some_model_takes_as_a_reference(owner_client):
+    page = owner_client.get(NEW).content.decode()
+
+    # FLAC only for music-cover; WAV and MP3 for minimax-music too (generation/catalogue.py).
+    assert 'accept=".flac,.mp3,.wav,audio/flac,audio/mpeg,audio/wav"' in page
