@@ -160,8 +160,8 @@ def render(
                 dry_vocal, line_starts = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
     stopwatch.timings["speak"] = 0.0 if instrumental else round(time.perf_counter() - speaking_started, 3)
     with stopwatch.stage("mix"):
-        vocal = None if instrumental else produce_vocal(dry_vocal, RATE)
-        song = master(vocal, band_audio, RATE, levels)
+        # Not kept in a name here: master() lets the produced vocal go once it is in the mix.
+        song = master(None if instrumental else produce_vocal(dry_vocal, RATE), band_audio, RATE, levels)
     with stopwatch.stage("write"):
         write_song(song, RATE, out_path, audio_setting)
         if stems_dir is not None:
