@@ -8,12 +8,16 @@ the comparable figure, and every wall time is reported beside the load average i
 under. Each render runs in a fresh process that loads the voice and renders once before the timed
 render (a warm worker).
 
-Growth: songs of 3, 5, 10 and 20 different lines of seven syllables with no played intro or outro,
-so every song is the same kind of song and only its length changes. With a `##` intro and outro
-(eight bars of band alone, about 22 s) or a song padded to the engine's 20 s minimum, a short song
-is mostly cheap band and a long one mostly singing, and CPU per song second rises with length
-although each sung second costs the same. The issue's 15 s song cannot be made: 3 lines is the
-shortest song with no padding (23 s); 20 lines (115 s) is the most the 600-character lyrics hold.
+Growth: songs of 3, 5, 10 and 20 different lines of seven syllables (each costs the voice the
+same, 1.28-1.32 CPU s alone) with no played intro or outro, so only the length changes. The issue's
+15 s song cannot be made: 3 lines is the shortest song with no padding to the engine's 20 s
+minimum (23 s); 20 lines (114 s) is the most the 600-character lyrics hold. Every song still has
+about 7 s that are not sung (a lead-in bar, the last bar, the band's release), cheap because only
+the band plays them: the render's CPU is a fixed part plus a cost per second, and as the fixed
+part is a smaller share of the CPU than of the length, the CPU ratio exceeds the length ratio
+even when nothing grows faster than the length. Linear growth is therefore judged on what each
+added song second costs: no more at any step than at the first (within GROWTH_TOLERANCE, the
+noise of a shared machine). Both are reported.
 
     .venv/bin/python bench/engine_profile.py            # stages, render, growth with length
     .venv/bin/python bench/engine_profile.py --quick    # stages and render only
@@ -43,6 +47,8 @@ SEED = 1
 WALL_TARGET_SECONDS = 12.0
 MEMORY_TARGET_MB = 1024.0
 GROWTH_LINES = (3, 5, 10, 20)
+# The same song's CPU moved by up to 8% between two runs on the shared machine (load 4 to 7).
+GROWTH_TOLERANCE = 1.15
 
 
 def minute_song_lyrics() -> str:
@@ -104,7 +110,9 @@ def measure(quick: bool = False, profile: bool = False) -> list[Row]:
                 (lines, timed_render(growth_lyrics(lines), workdir / f"{lines}-lines.mp3")) for lines in GROWTH_LINES
             ]
             rows += [_song_row(lines, song) for lines, song in grown]
-            rows += [_growth_row(shorter, longer) for shorter, longer in zip(grown, grown[1:], strict=False)]
+            steps = list(zip(grown, grown[1:], strict=False))
+            first_cost = _added_cost(*steps[0])
+            rows += [_growth_row(shorter, longer, first_cost) for shorter, longer in steps]
     return rows
 
 
@@ -155,18 +163,24 @@ def _song_row(lines: int, song: dict) -> Row:
     )
 
 
-def _growth_row(shorter: tuple, longer: tuple) -> Row:
-    """Linear growth: the render's CPU is multiplied by no more than the song's length is."""
+def _added_cost(shorter: tuple, longer: tuple) -> float:
+    """CPU seconds per song second added from the shorter song to the longer."""
+    (_, short), (_, long) = shorter, longer
+    return (long["cpu"] - short["cpu"]) / (long["duration"] - short["duration"])
+
+
+def _growth_row(shorter: tuple, longer: tuple, first_cost: float) -> Row:
+    """One step of the growth: CPU ratio against length ratio, and the cost of each added second
+    against the first step's (linear: it does not rise)."""
     (short_lines, short), (long_lines, long) = shorter, longer
-    length_ratio, cpu_ratio = long["duration"] / short["duration"], long["cpu"] / short["cpu"]
-    added = (long["cpu"] - short["cpu"]) / (long["duration"] - short["duration"])
+    added = _added_cost(shorter, longer)
     return Row(
         BENCHMARK,
         f"growth {short_lines} -> {long_lines} lines ({short['duration']:.0f} -> {long['duration']:.0f} s)",
-        f"length x{length_ratio:.2f}, CPU x{cpu_ratio:.2f}",
-        "CPU ratio <= length ratio",
-        cpu_ratio <= length_ratio,
-        f"each added song second cost {added:.3f} CPU s",
+        f"length x{long['duration'] / short['duration']:.2f}, CPU x{long['cpu'] / short['cpu']:.2f}",
+        f"an added second costs <= x{GROWTH_TOLERANCE:.2f} the first step's",
+        added <= first_cost * GROWTH_TOLERANCE,
+        f"each added song second cost {added:.3f} CPU s (first step {first_cost:.3f})",
     )
 
 
