@@ -23,6 +23,7 @@ from bench.engine_quality import render_fresh  # noqa: E402
 from bench.report import Row, print_table  # noqa: E402
 from bench.stack import REAL_REFERENCE  # noqa: E402
 
+# Different lines of seven syllables each (bench/engine_profile.py's growth songs take up to 20).
 LINES = [
     "Morning light upon the bay",
     "Boats are drifting far away",
@@ -42,6 +43,8 @@ LINES = [
     "I will find you waiting here",
     "Bring the boats back to the shore",
     "Sing it one time, sing it more",
+    "Rivers running to the sea",
+    "Candles burning on the sill",
 ]
 # (song length asked for in seconds, lyric lines, `##` intro and outro), measured on the real reference.
 SONGS = [(15, 1, False), (30, 2, True), (60, 8, True), (120, 18, True)]

@@ -3,9 +3,9 @@
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import pyloudnorm
 
 from .harmony import PITCH_CLASSES, Chord, chords_per_bar, chroma, estimate_key
+from .loudness import integrated_loudness
 from .reference import ANALYSIS_RATE, ReferenceAudio, load_reference
 from .singer import find_singer, midi_to_hz
 from .spectrum import spectrogram
@@ -113,9 +113,7 @@ def _bar_start_frames(groove, excerpt_start: float, frame_rate: float, frame_cou
 
 
 def _loudness(reference: ReferenceAudio) -> float:
-    meter = pyloudnorm.Meter(reference.file_rate)
-    with np.errstate(divide="ignore"):
-        loudness = meter.integrated_loudness(reference.stereo_excerpt.astype(np.float64))
+    loudness = integrated_loudness(reference.stereo_excerpt, reference.file_rate)
     return round(float(loudness), 2) if np.isfinite(loudness) else -70.0
 
 

@@ -3,11 +3,11 @@ below -1 dBFS true peak (measured on 4x oversampled audio, as EBU R128 / ITU BS.
 
 import numpy as np
 import pedalboard
-import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import resample_poly
 
 from .contour import follow_levels
+from .loudness import integrated_loudness
 
 TARGET_LUFS = -14.0
 CEILING_DB = -2.0  # limiter ceiling, leaving room for MP3 encoding's overshoot
@@ -29,8 +29,7 @@ def produce_vocal(vocal: np.ndarray, rate: int) -> np.ndarray:
             pedalboard.Reverb(room_size=0.4, damping=0.5, wet_level=0.18, dry_level=0.85, width=0.8),
         ]
     )
-    stereo = np.stack([vocal, vocal]).astype(np.float32)
-    return chain(stereo, rate).T
+    return chain(np.stack([vocal, vocal], dtype=np.float32), rate).T
 
 
 def _active_rms(audio: np.ndarray) -> float:
@@ -59,17 +58,27 @@ def true_peak_db(audio: np.ndarray) -> float:
     return float(20 * np.log10(highest + 1e-12))
 
 
-def limit(audio: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.ndarray:
-    """A look-ahead peak limiter with no make-up gain (pedalboard's Limiter adds some).
+def limiter_gain(audio: np.ndarray, rate: int, ceiling_db: float = CEILING_DB) -> np.ndarray:
+    """Per frame, the gain of a look-ahead peak limiter with no make-up gain (pedalboard's Limiter
+    adds some).
 
-    The gain each sample needs is spread to its neighbours by a minimum filter, then smoothed
-    over half that width, so the smoothed gain never exceeds what any sample needs.
+    The gain each frame needs is spread to its neighbours by a minimum filter, then smoothed
+    over half that width, so the smoothed gain never exceeds what any frame needs.
     """
     ceiling = 10 ** (ceiling_db / 20)
-    needed = np.minimum(1.0, ceiling / np.maximum(np.abs(audio).max(axis=1), 1e-9))
+    needed = np.minimum(1.0, ceiling / np.maximum(_frame_peaks(audio), 1e-9))
     width = max(3, int(LIMITER_WINDOW_SECONDS * rate)) | 1
-    gain = uniform_filter1d(minimum_filter1d(needed, 2 * width + 1), width)
-    return audio * gain[:, None]
+    spread = minimum_filter1d(needed, 2 * width + 1)
+    del needed  # the filters copy the whole song's gain into buffers of their own: one array fewer
+    return uniform_filter1d(spread, width)
+
+
+def _frame_peaks(audio: np.ndarray) -> np.ndarray:
+    """The loudest channel's magnitude per frame, one channel at a time (no whole-song copy)."""
+    peaks = np.abs(audio[:, 0])
+    for channel in range(1, audio.shape[1]):
+        np.maximum(peaks, np.abs(audio[:, channel]), out=peaks)
+    return peaks
 
 
 def master(vocal, band: np.ndarray, rate: int, levels=None) -> np.ndarray:
@@ -77,24 +86,36 @@ def master(vocal, band: np.ndarray, rate: int, levels=None) -> np.ndarray:
 
     vocal None: an instrumental. levels: a reference's short-term levels the mix follows (a cover,
     engine/contour.py), after the bus compressor (which would flatten them) and before the loudness
-    and peak limiting."""
+    and peak limiting. A two-minute song is 42 MB per stereo float32 copy (84 MB in float64), so
+    each step replaces the mix rather than keeping the one before; the caller's vocal is released
+    once mixed."""
     if vocal is None:
         mix = band
     else:
-        length = max(len(vocal), len(band))
-        vocal = np.pad(vocal, ((0, length - len(vocal)), (0, 0)))
-        band = np.pad(band, ((0, length - len(band)), (0, 0)))
-        band_gain = _active_rms(vocal) / _active_rms(band) * 10 ** (-VOCAL_ABOVE_BAND_DB / 20)
-        mix = vocal + band * band_gain
+        mix = _vocal_over_band(vocal, band)
+        del vocal
     glue = pedalboard.Compressor(threshold_db=-14, ratio=2.0, attack_ms=10, release_ms=150)
-    mix = glue(mix.T.astype(np.float32), rate).T
+    mix = glue(np.ascontiguousarray(mix.T, dtype=np.float32), rate).T
     if levels is not None:
         mix = follow_levels(mix, levels, rate)
-    meter = pyloudnorm.Meter(rate)
     for _ in range(2):  # the limiter takes a little loudness away; a second pass restores it
-        loudness = meter.integrated_loudness(mix.astype(np.float64))
-        mix = limit(mix * 10 ** ((TARGET_LUFS - loudness) / 20), rate)
+        # loudness is a float64 scalar, so from here on the mix is float64, as it always was
+        mix = mix * 10 ** ((TARGET_LUFS - integrated_loudness(mix, rate)) / 20)
+        mix *= limiter_gain(mix, rate)[:, None]
     excess = true_peak_db(mix) - HIGHEST_TRUE_PEAK_DB
     if excess > 0:
-        mix = mix * 10 ** (-excess / 20)
+        mix *= 10 ** (-excess / 20)
     return mix.astype(np.float32)
+
+
+def _vocal_over_band(vocal: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """The vocal plus the band, the band set VOCAL_ABOVE_BAND_DB below the vocal's singing; the
+    shorter of the two is padded with silence."""
+    length = max(len(vocal), len(band))
+    if len(vocal) < length:
+        vocal = np.pad(vocal, ((0, length - len(vocal)), (0, 0)))
+    if len(band) < length:
+        band = np.pad(band, ((0, length - len(band)), (0, 0)))
+    mix = band * (_active_rms(vocal) / _active_rms(band) * 10 ** (-VOCAL_ABOVE_BAND_DB / 20))
+    mix += vocal
+    return mix

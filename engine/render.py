@@ -1,6 +1,7 @@
 """render(): from a reference recording and lyrics to a mixed, sung song on disk."""
 
 import resource
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -40,7 +41,8 @@ SPEAKING_THREADS = 2  # the voice model runs each line on one thread (engine/voi
 class RenderResult:
     duration: float  # seconds of the written song
     analysis: Analysis
-    timings: dict  # stage -> seconds; "speak" runs alongside "accompany" and "sing"
+    timings: dict  # stage -> wall seconds; "speak" runs alongside "accompany" and "sing"
+    cpu_seconds: dict  # stage -> CPU seconds of that stage's own work (what counts: _Stopwatch)
     peak_memory_mb: dict  # stage -> the process's peak resident memory at the end of it
     sung_notes: list  # [start s, end s, MIDI] of every sung syllable, for measuring the singing
     voice: str  # which synthesiser and speaker sang, e.g. "kokoro jm_kumo"; "none" for an instrumental
@@ -56,16 +58,42 @@ class RenderResult:
 
 
 class _Stopwatch:
+    """Wall seconds, CPU seconds and peak memory per stage.
+
+    A stage that runs alone is charged the CPU of the whole process (time.process_time), which
+    includes the helper threads of numpy's BLAS. "accompany" and "sing" run while the voice speaks
+    in other threads, so they are charged only the CPU of the thread that runs them
+    (time.thread_time), and "speak" is the sum of each speaking thread's CPU while it spoke a line
+    (espeak-ng, the fallback voice, speaks in child processes, which are not counted).
+    So the stages' CPU adds up to about the render's, with no stage paying for another's."""
+
     def __init__(self):
         self.timings = {}
+        self.cpu_seconds = {}
         self.peak_memory_mb = {}
+        self._adding = threading.Lock()
 
     @contextmanager
-    def stage(self, name: str):
-        started = time.perf_counter()
+    def stage(self, name: str, cpu_clock=time.process_time):
+        started, cpu_started = time.perf_counter(), cpu_clock()
         yield
         self.timings[name] = round(time.perf_counter() - started, 3)
+        self.cpu_seconds[name] = round(cpu_clock() - cpu_started, 3)
         self.peak_memory_mb[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+    def in_thread(self, name: str, work):
+        """work, charging the CPU of the thread that runs it to stage `name` on every call."""
+
+        def timed(*arguments):
+            started = time.thread_time()
+            try:
+                return work(*arguments)
+            finally:
+                with self._adding:
+                    spent = self.cpu_seconds.get(name, 0.0) + time.thread_time() - started
+                    self.cpu_seconds[name] = round(spent, 3)
+
+        return timed
 
 
 def render(
@@ -119,19 +147,21 @@ def render(
     # The voice speaks the lines in background threads, two lines at a time, while the band is
     # played and the lines already spoken are sung.
     speaking_started = time.perf_counter()
+    stopwatch.cpu_seconds["speak"] = 0.0
     with ThreadPoolExecutor(max_workers=SPEAKING_THREADS) as speaking:
-        spoken = _speak_each_line_once(speaking, voice, speaker, sung_lines)
-        with stopwatch.stage("accompany"):
+        speak = None if instrumental else stopwatch.in_thread("speak", voice.speak)
+        spoken = _speak_each_line_once(speaking, speak, speaker, sung_lines)
+        with stopwatch.stage("accompany", cpu_clock=time.thread_time):
             band_audio = accompaniment.play(band, plan.beat_seconds, song_seconds)
-        with stopwatch.stage("sing"):
+        with stopwatch.stage("sing", cpu_clock=time.thread_time):
             if instrumental:
                 dry_vocal, line_starts = np.zeros(len(band_audio), dtype=np.float32), []
             else:
                 dry_vocal, line_starts = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
     stopwatch.timings["speak"] = 0.0 if instrumental else round(time.perf_counter() - speaking_started, 3)
     with stopwatch.stage("mix"):
-        vocal = None if instrumental else produce_vocal(dry_vocal, RATE)
-        song = master(vocal, band_audio, RATE, levels)
+        # Not kept in a name here: master() lets the produced vocal go once it is in the mix.
+        song = master(None if instrumental else produce_vocal(dry_vocal, RATE), band_audio, RATE, levels)
     with stopwatch.stage("write"):
         write_song(song, RATE, out_path, audio_setting)
         if stems_dir is not None:
@@ -143,6 +173,7 @@ def render(
         duration=round(len(song) / RATE, 3),
         analysis=analysis,
         timings=stopwatch.timings,
+        cpu_seconds=stopwatch.cpu_seconds,
         peak_memory_mb=stopwatch.peak_memory_mb,
         sung_notes=[[round(n.start, 4), round(n.end, 4), n.midi] for line in sung_notes for n in line],
         voice="none" if instrumental else f"{voice.name} {speaker}",
@@ -198,13 +229,14 @@ def _pronounce(parts: list, voice):
     return plan_parts, sung_lines
 
 
-def _speak_each_line_once(speaking, voice, speaker: str, sung_lines: list) -> list:
-    """A future of SpokenLine per sung line; a line sung again (a chorus) is spoken once, as the
-    voice gives the same samples for the same phonemes."""
+def _speak_each_line_once(speaking, speak, speaker: str, sung_lines: list) -> list:
+    """A future of SpokenLine per sung line, from speak(text, phonemes, speaker) (a voice's speak);
+    a line sung again (a chorus) is spoken once, as the voice gives the same samples for the same
+    phonemes."""
     by_words = {}
     for text, phonemes, _ in sung_lines:
         if (text, phonemes) not in by_words:
-            by_words[text, phonemes] = speaking.submit(voice.speak, text, phonemes, speaker)
+            by_words[text, phonemes] = speaking.submit(speak, text, phonemes, speaker)
     return [by_words[text, phonemes] for text, phonemes, _ in sung_lines]
 
 

@@ -80,6 +80,13 @@ def test_result_reports_the_analysis_and_time_per_stage(song):
     assert {"analyze", "speak", "sing", "accompany", "mix", "write"} <= set(result.timings)
 
 
+def test_result_reports_cpu_seconds_for_every_timed_stage_the_speaking_threads_included(song):
+    result, _, _ = song
+
+    assert set(result.cpu_seconds) == set(result.timings)
+    assert result.cpu_seconds["speak"] > 0
+
+
 def test_same_seed_gives_a_byte_identical_song(song, chord_loop_reference, tmp_path):
     _, first_path, _ = song
 
