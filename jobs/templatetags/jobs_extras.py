@@ -36,3 +36,10 @@ def spoken_duration(elapsed):
 def status_label(status):
     """A stored status value in words: "downloading" -> "Saving the song"."""
     return Job.Status(status).label if status in Job.Status.values else status
+
+
+@register.filter
+def version_player_prefix(job):
+    """What tells a version's player apart from its siblings' on one page: its audio element is
+    this plus "song" (templates/jobs/_player.html), which the lyrics under it follow."""
+    return f"version-{job.version_number}-"
