@@ -28,7 +28,7 @@ BENCHMARKS = [
     ("noticing_completion", "Noticing completion", False),
     ("pages_under_load", "Pages under load", False),
     ("uploads", "Uploads", False),
-    ("engine_speed", "Engine speed", False),
+    ("engine_profile", "Engine speed", False),
     ("scale_out", "Scale-out", False),
     ("engine_quality", "Engine quality", True),
 ]
