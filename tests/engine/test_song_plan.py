@@ -68,8 +68,10 @@ def test_a_female_voice_sings_higher_than_a_male_one():
     male = plan([Part("verse", [LINE])], voice="male")
 
     assert female.higher_voice and not male.higher_voice
+    # The voices' middles are a fifth apart, each kept near its own speaking pitch (song_plan);
+    # the notes chosen around them move each line's mean by a semitone or two.
     assert (
-        np.mean([n.midi for n in female.sung_lines[0].notes]) > np.mean([n.midi for n in male.sung_lines[0].notes]) + 6
+        np.mean([n.midi for n in female.sung_lines[0].notes]) > np.mean([n.midi for n in male.sung_lines[0].notes]) + 4
     )
 
 
