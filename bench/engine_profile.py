@@ -38,8 +38,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.engine_quality import MINUTE_LYRICS, REAL_REFERENCE  # noqa: E402
+from bench.engine_quality import MINUTE_LYRICS  # noqa: E402
 from bench.report import Row, print_table  # noqa: E402
+from bench.stack import REAL_REFERENCE  # noqa: E402
 
 BENCHMARK = "Engine stages"
 SEED = 1

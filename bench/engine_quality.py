@@ -25,8 +25,8 @@ import soundfile
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.report import Row  # noqa: E402
+from bench.stack import REAL_REFERENCE  # noqa: E402
 
-REAL_REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "ref" / "acestep_test_track_001.mp3"
 GENERATED = [  # (name, tempo, tonic, mode, singer MIDI or None)
     ("generated 120 BPM C major", 120.0, 0, "major", None),
     ("generated 96 BPM A minor, singer E4", 96.0, 9, "minor", 64),

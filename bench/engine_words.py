@@ -28,9 +28,10 @@ import soundfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.engine_quality import REAL_REFERENCE, pitch_errors, spoken_lyrics, words_heard  # noqa: E402
+from bench.engine_quality import pitch_errors, spoken_lyrics, words_heard  # noqa: E402
 from bench.lyrics_corpus import CORPUS  # noqa: E402
 from bench.report import Row  # noqa: E402
+from bench.stack import REAL_REFERENCE  # noqa: E402
 
 # (name, tempo, tonic, mode, singer MIDI); None is the real clip.
 REFERENCES = [
