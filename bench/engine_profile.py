@@ -2,8 +2,8 @@
 time and peak memory with the voice already loaded, and how time grows with the song's length.
 
 Everything is read from render() itself: its result carries each stage's wall and CPU seconds
-(engine/render.py _Stopwatch says what a stage's CPU counts while the voice speaks alongside the
-band and the singing). The machine this runs on is shared, so wall times are noisy: CPU time is
+(engine/render.py _Stopwatch says what a stage's CPU counts while the band is played alongside the
+singing). The machine this runs on is shared, so wall times are noisy: CPU time is
 the comparable figure, and every wall time is reported beside the load average it was measured
 under. Each render runs in a fresh process that loads the voice and renders once before the timed
 render (a warm worker).
@@ -157,7 +157,7 @@ def _minute_rows(minute: dict) -> list[Row]:
             f"{minute['wall']:.1f} s",
             f"<= {WALL_TARGET_SECONDS:.0f} s",
             minute["wall"] <= WALL_TARGET_SECONDS,
-            f"load average {minute['load']:.1f} on 2 cores; stages (wall, speak overlapping accompany and sing): "
+            f"load average {minute['load']:.1f} on 2 cores; stages (wall, accompany overlapping sing): "
             + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in minute["timings"].items()),
         ),
         Row(BENCHMARK, "one-minute song, render CPU, voice loaded", f"{minute['cpu']:.1f} s"),

@@ -54,7 +54,7 @@ class LyricPart:
 # An instrumental song with no lyrics to shape it still has a song's form.
 INSTRUMENTAL_FORM = (("intro", 0), ("verse", 4), ("chorus", 4), ("outro", 0))
 INSTRUMENTAL_LINE = "la la la la la la la la"  # stands for a lyric line's length; never sung
-INSTRUMENTAL_STRESSES = [1, 0] * 4  # the bars an unsung line takes: those of eight syllables
+INSTRUMENTAL_SYLLABLES = 8  # an unsung line takes the bars of eight syllables
 
 
 def lyric_parts(text: str, grammar: str, instrumental: bool = False) -> list:

@@ -1,4 +1,4 @@
-"""Splitting a line's IPA phonemes (as espeak-ng writes them) into syllables with stress."""
+"""Splitting a line's IPA phonemes (as espeak-ng writes them) into syllables."""
 
 from dataclasses import dataclass
 
@@ -17,7 +17,6 @@ class Syllable:
     nucleus_start: int
     nucleus_end: int
     end: int  # one past its last phoneme
-    stress: int  # 2 primary, 1 secondary, 0 none
     word_start: bool
 
 
@@ -58,14 +57,10 @@ def _word_syllables(phonemes: str, start: int, end: int) -> list:
     for (_, previous_end), (next_start, _) in zip(nuclei, nuclei[1:], strict=False):
         boundaries.append(_split_cluster(phonemes, previous_end, next_start))
     boundaries.append(end)
-    found = []
-    for number, (nucleus_start, nucleus_end) in enumerate(nuclei):
-        span = phonemes[boundaries[number] : boundaries[number + 1]]
-        stress = 2 if PRIMARY_STRESS in span else 1 if SECONDARY_STRESS in span else 0
-        found.append(
-            Syllable(boundaries[number], nucleus_start, nucleus_end, boundaries[number + 1], stress, number == 0)
-        )
-    return found
+    return [
+        Syllable(boundaries[number], nucleus_start, nucleus_end, boundaries[number + 1], number == 0)
+        for number, (nucleus_start, nucleus_end) in enumerate(nuclei)
+    ]
 
 
 def _split_cluster(phonemes: str, cluster_start: int, cluster_end: int) -> int:

@@ -1,7 +1,6 @@
 """render(): from a reference recording and lyrics to a mixed, sung song on disk."""
 
 import resource
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,12 +18,13 @@ from .arrangement import arrange
 from .contour import reference_levels
 from .encoding import write_song
 from .errors import ReferenceTooShort, UnusableLyrics
-from .lyrics import INSTRUMENTAL_STRESSES, PAUSE, lyric_parts
+from .lyrics import INSTRUMENTAL_SYLLABLES, PAUSE, lyric_parts
+from .melody import SYLLABLE_SECONDS
 from .mixing import master, produce_vocal
 from .phonemes import syllables
 from .planned import planned_analysis
 from .reference import load_reference, to_rate
-from .singing import Note, sing_line
+from .singing import Note, analyse_line, sing_line
 from .song_plan import Part, melody_middle, plan_song
 from .style import parse_style
 from .tempo import BEATS_PER_BAR
@@ -41,7 +41,7 @@ SPEAKING_THREADS = 2  # the voice model runs each line on one thread (engine/voi
 class RenderResult:
     duration: float  # seconds of the written song
     analysis: Analysis
-    timings: dict  # stage -> wall seconds; "speak" runs alongside "accompany" and "sing"
+    timings: dict  # stage -> wall seconds; "accompany" runs alongside "sing"
     cpu_seconds: dict  # stage -> CPU seconds of that stage's own work (what counts: _Stopwatch)
     peak_memory_mb: dict  # stage -> the process's peak resident memory at the end of it
     sung_notes: list  # [start s, end s, MIDI] of every sung syllable, for measuring the singing
@@ -61,17 +61,15 @@ class _Stopwatch:
     """Wall seconds, CPU seconds and peak memory per stage.
 
     A stage that runs alone is charged the CPU of the whole process (time.process_time), which
-    includes the helper threads of numpy's BLAS. "accompany" and "sing" run while the voice speaks
-    in other threads, so they are charged only the CPU of the thread that runs them
-    (time.thread_time), and "speak" is the sum of each speaking thread's CPU while it spoke a line
-    (espeak-ng, the fallback voice, speaks in child processes, which are not counted).
-    So the stages' CPU adds up to about the render's, with no stage paying for another's."""
+    includes its helper threads (the two speaking threads, numpy's BLAS). "accompany" runs while
+    "sing" does, so each of those two is charged only the CPU of the thread that runs it
+    (time.thread_time). So the stages' CPU adds up to about the render's, with no stage paying for
+    another's (espeak-ng, the fallback voice, speaks in child processes, which are not counted)."""
 
     def __init__(self):
         self.timings = {}
         self.cpu_seconds = {}
         self.peak_memory_mb = {}
-        self._adding = threading.Lock()
 
     @contextmanager
     def stage(self, name: str, cpu_clock=time.process_time):
@@ -80,20 +78,6 @@ class _Stopwatch:
         self.timings[name] = round(time.perf_counter() - started, 3)
         self.cpu_seconds[name] = round(cpu_clock() - cpu_started, 3)
         self.peak_memory_mb[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-    def in_thread(self, name: str, work):
-        """work, charging the CPU of the thread that runs it to stage `name` on every call."""
-
-        def timed(*arguments):
-            started = time.thread_time()
-            try:
-                return work(*arguments)
-            finally:
-                with self._adding:
-                    spent = self.cpu_seconds.get(name, 0.0) + time.thread_time() - started
-                    self.cpu_seconds[name] = round(spent, 3)
-
-        return timed
 
 
 def render(
@@ -127,12 +111,17 @@ def render(
         with stopwatch.stage("load voice"):
             voice = load_voice()
     with stopwatch.stage("phonemize"):
-        plan_parts, sung_lines = _pronounce(parts, voice)
+        pronounced, sung_lines = _pronounce(parts, voice)
+    # The melody follows each line's rhythm as spoken, so the voice speaks every line (two at a
+    # time, in threads) before the song is composed.
+    with stopwatch.stage("speak"), ThreadPoolExecutor(max_workers=SPEAKING_THREADS) as speaking:
+        speak = None if instrumental else _speak_and_analyse(voice)
+        spoken = [future.result() for future in _speak_each_line_once(speaking, speak, speaker, sung_lines)]
     with stopwatch.stage("compose"):
         tempo = analysis.tempo if cover or reference_path is None else wanted.tempo_for(analysis.tempo)
         plan = plan_song(
             analysis,
-            plan_parts,
+            _phrases(pronounced, spoken),
             seed,
             tempo=tempo,
             voice=wanted.voice,
@@ -144,21 +133,20 @@ def render(
         )
         song_seconds = plan.duration + accompaniment.RELEASE_SECONDS
         sung_notes = [] if instrumental else _sung_notes(plan)
-    # The voice speaks the lines in background threads, two lines at a time, while the band is
-    # played and the lines already spoken are sung.
-    speaking_started = time.perf_counter()
-    stopwatch.cpu_seconds["speak"] = 0.0
-    with ThreadPoolExecutor(max_workers=SPEAKING_THREADS) as speaking:
-        speak = None if instrumental else stopwatch.in_thread("speak", voice.speak)
-        spoken = _speak_each_line_once(speaking, speak, speaker, sung_lines)
+
+    def accompany():
         with stopwatch.stage("accompany", cpu_clock=time.thread_time):
-            band_audio = accompaniment.play(band, plan.beat_seconds, song_seconds)
+            return accompaniment.play(band, plan.beat_seconds, song_seconds)
+
+    # FluidSynth plays the band in a thread of its own while the lines are sung.
+    with ThreadPoolExecutor(max_workers=1) as playing:
+        band_playing = playing.submit(accompany)
         with stopwatch.stage("sing", cpu_clock=time.thread_time):
             if instrumental:
-                dry_vocal, line_starts = np.zeros(len(band_audio), dtype=np.float32), []
+                dry_vocal, line_starts = np.zeros(int(song_seconds * RATE), dtype=np.float32), []
             else:
                 dry_vocal, line_starts = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
-    stopwatch.timings["speak"] = 0.0 if instrumental else round(time.perf_counter() - speaking_started, 3)
+        band_audio = band_playing.result()
     with stopwatch.stage("mix"):
         # Not kept in a name here: master() lets the produced vocal go once it is in the mix.
         song = master(None if instrumental else produce_vocal(dry_vocal, RATE), band_audio, RATE, levels)
@@ -203,36 +191,63 @@ def _analyse(reference_path, wanted, seed: int, cover: bool):
 
 
 def _pronounce(parts: list, voice):
-    """(song_plan.Part per lyric part, [(text, phonemes, syllables)] per sung line).
+    """([(tag, items)] per lyric part, [(text, phonemes, syllables)] per sung line).
 
-    Without a voice (an instrumental) nothing is pronounced and each line takes the bars an
-    eight-syllable line would."""
-    plan_parts, sung_lines = [], []
+    An item is a sung line's syllables, PAUSE, or (an instrumental, with no voice) None: a line
+    that is not sung. A line whose words gave no syllables (say, only symbols) is skipped."""
+    pronounced, sung_lines = [], []
     for part in parts:
-        stresses = []
+        items = []
         for line in part.lines:
             if line is PAUSE:
-                stresses.append(None)
-                continue
-            if voice is None:
-                stresses.append(INSTRUMENTAL_STRESSES)
-                continue
-            phonemes = voice.phonemize(line)
-            found = syllables(phonemes)
-            # A line whose words gave no syllables (say, only symbols) is skipped, not sung.
-            if found:
-                stresses.append([syllable.stress for syllable in found])
-                sung_lines.append((line, phonemes, found))
-        plan_parts.append(Part(part.tag, stresses))
+                items.append(PAUSE)
+            elif voice is None:
+                items.append(_UNSUNG)
+            else:
+                phonemes = voice.phonemize(line)
+                found = syllables(phonemes)
+                if found:
+                    items.append(found)
+                    sung_lines.append((line, phonemes, found))
+        pronounced.append((part.tag, items))
     if voice is not None and not sung_lines:
         raise UnusableLyrics("no line of the lyrics could be pronounced; write words in Latin letters")
-    return plan_parts, sung_lines
+    return pronounced, sung_lines
+
+
+_UNSUNG = "unsung"
+# An instrumental's lines take the bars its syllables would, spoken at an even pace.
+_UNSUNG_ONSETS = [number * SYLLABLE_SECONDS for number in range(INSTRUMENTAL_SYLLABLES)]
+
+
+def _phrases(pronounced: list, spoken: list) -> list:
+    """song_plan.Part per lyric part, each sung line timed by how it was spoken."""
+    spoken_in_order = iter(spoken)
+    parts = []
+    for tag, items in pronounced:
+        lines = []
+        for item in items:
+            if item is PAUSE:
+                lines.append(None)
+            elif item is _UNSUNG:
+                lines.append(_UNSUNG_ONSETS)
+            else:
+                lines.append(next(spoken_in_order).vowel_onsets(item))
+        parts.append(Part(tag, lines))
+    return parts
+
+
+def _speak_and_analyse(voice):
+    def speak(text: str, phonemes: str, speaker: str):
+        line = voice.speak(text, phonemes, speaker)
+        return analyse_line(line.audio, line.rate, line.phonemes)
+
+    return speak
 
 
 def _speak_each_line_once(speaking, speak, speaker: str, sung_lines: list) -> list:
-    """A future of SpokenLine per sung line, from speak(text, phonemes, speaker) (a voice's speak);
-    a line sung again (a chorus) is spoken once, as the voice gives the same samples for the same
-    phonemes."""
+    """A future of AnalysedLine per sung line, from speak(text, phonemes, speaker); a line sung
+    again (a chorus) is spoken once, as the voice gives the same samples for the same phonemes."""
     by_words = {}
     for text, phonemes, _ in sung_lines:
         if (text, phonemes) not in by_words:
@@ -259,12 +274,12 @@ def _sing(spoken: list, line_syllables: list, sung_notes: list, song_seconds: fl
     """The dry vocal track at RATE, every line sung on its notes and placed in the song, and the
     song second at which each line's audio starts (its first consonant, before the first note).
 
-    spoken holds futures of SpokenLine, taken in order as the voice finishes them."""
-    voice_rate = spoken[0].result().rate
+    spoken: the AnalysedLine of every sung line."""
+    voice_rate = spoken[0].rate
     track = np.zeros(int(song_seconds * voice_rate) + 1, dtype=np.float32)
     line_starts = []
     for line, found, notes in zip(spoken, line_syllables, sung_notes, strict=False):
-        audio, start = sing_line(line.result().audio, voice_rate, line.result().phonemes, found, notes)
+        audio, start = sing_line(line, found, notes)
         first = max(0, int(round(start * voice_rate)))
         piece = audio[: len(track) - first]
         track[first : first + len(piece)] += piece

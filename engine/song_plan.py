@@ -30,7 +30,9 @@ class Part:
     """A stretch of the song: "intro" and "outro" are played, every other tag is sung."""
 
     tag: str  # "intro", "verse", "pre chorus", "chorus", "bridge", "outro"
-    lines: list  # per lyric item, the stress (0..2) of each syllable, or None for a pause
+    # per lyric item, the seconds into plain speech at which each syllable's vowel begins (the
+    # line's rhythm), or None for a pause
+    lines: list
 
 
 @dataclass
@@ -156,12 +158,12 @@ def plan_song(
             sections += ["outro"] * (OUTRO_BARS - 1)
         else:
             sung = 0
-            for stresses in part.lines:
-                if stresses is None:
+            for vowel_onsets in part.lines:
+                if vowel_onsets is None:
                     sections.append("rest")
                     continue
                 line_rng = np.random.default_rng([seed, PART_STREAMS.get(part.tag, 1), sung])
-                rhythm = phrase_rhythm(stresses, steps_per_beat, line_rng)
+                rhythm = phrase_rhythm(vowel_onsets, steps_per_beat, 60.0 / tempo)
                 bars = phrase_bars(rhythm, BEATS_PER_BAR)
                 phrases.append((len(sections), rhythm, bars, part.tag, line_rng))
                 sections += [part.tag] * bars

@@ -9,8 +9,9 @@ from engine.song_plan import LOOP_BARS, Part, plan_song
 from engine.style import parse_style
 from engine.tempo import BEATS_PER_BAR
 
-LINE = [1, 0, 1, 0, 1, 0, 1]  # syllable stresses of a seven-syllable line
-OTHER_LINE = [0, 1, 0, 0, 1, 0, 1, 0, 1]
+# Lines as spoken: the second into the speech at which each syllable's vowel begins.
+LINE = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2]
+OTHER_LINE = [0.0, 0.15, 0.3, 0.5, 0.7, 0.85, 1.1, 1.3, 1.5]
 
 
 def plan(parts, **options):
