@@ -272,18 +272,18 @@ def _sung_notes(plan) -> list:
 
 def _sing(spoken: list, line_syllables: list, sung_notes: list, song_seconds: float):
     """The dry vocal track at RATE, every line sung on its notes and placed in the song, and the
-    song second at which each line's audio starts (its first consonant, before the first note).
+    song second at which each line is heard to start (engine/singing.py sing_line).
 
     spoken: the AnalysedLine of every sung line."""
     voice_rate = spoken[0].rate
     track = np.zeros(int(song_seconds * voice_rate) + 1, dtype=np.float32)
     line_starts = []
     for line, found, notes in zip(spoken, line_syllables, sung_notes, strict=False):
-        audio, start = sing_line(line, found, notes)
+        audio, start, heard_start = sing_line(line, found, notes)
         first = max(0, int(round(start * voice_rate)))
         piece = audio[: len(track) - first]
         track[first : first + len(piece)] += piece
-        line_starts.append(first / voice_rate)
+        line_starts.append(max(first / voice_rate, heard_start))
     peak = np.abs(track).max()
     return to_rate(track / peak * 0.7 if peak > 0 else track, voice_rate, RATE), line_starts
 
@@ -291,7 +291,7 @@ def _sing(spoken: list, line_syllables: list, sung_notes: list, song_seconds: fl
 def _line_timing(text: str, line_syllables: list, notes: list, line_start: float) -> dict:
     """When a sung line and each of its words start and end, in song seconds.
 
-    The line starts with its audio and ends when its last (held) note does. A word starts where
+    The line starts when it is heard to start and ends when its last (held) note does. A word starts where
     its first syllable's note does (the first word with the line) and ends with its last note.
     """
     # The phonemiser's words follow the text's (one syllable group per word); where it says a

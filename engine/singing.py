@@ -31,6 +31,7 @@ VIBRATO_HZ = 5.5
 VIBRATO_SEMITONES = 0.15
 VIBRATO_DELAY = 0.25  # seconds into a note before vibrato starts
 GLIDE_SECONDS = 0.03  # pitch smoothing between notes
+HEARD_LEAD = 0.1  # seconds of unvoiced consonant counted into a line's heard start
 
 
 @dataclass
@@ -66,10 +67,15 @@ def analyse_line(audio: np.ndarray, rate: int, phonemes: str) -> AnalysedLine:
 
 
 def sing_line(line: AnalysedLine, line_syllables: list, notes: list):
-    """Sung audio of one line and the song time in seconds at which it starts."""
+    """Sung audio of one line, the song time in seconds at which the audio starts, and the song
+    time at which the line is heard to start: its first voiced sound, or up to HEARD_LEAD before it
+    where unvoiced consonants lead in (a whole "str" can take 0.3 s)."""
     source_index, target_midi, in_vowel, line_start = _warp(line_syllables, line.phoneme_frames, len(line.f0), notes)
-    sung = _resynthesise(source_index, target_midi, in_vowel, line.f0, line.envelope, line.aperiodicity, line.rate)
-    return sung.astype(np.float32), line_start
+    sung, voiced = _resynthesise(
+        source_index, target_midi, in_vowel, line.f0, line.envelope, line.aperiodicity, line.rate
+    )
+    first_voiced = line_start + np.argmax(voiced) * FRAME_SECONDS if voiced.any() else line_start
+    return sung.astype(np.float32), line_start, max(line_start, first_voiced - HEARD_LEAD)
 
 
 def _vowel_likeness(signal: np.ndarray, rate: int, f0: np.ndarray) -> np.ndarray:
@@ -203,7 +209,8 @@ def _with_vibrato(midi: int, length: int, onset: int) -> np.ndarray:
     return midi + depth * np.sin(2 * np.pi * VIBRATO_HZ * np.maximum(seconds, 0))
 
 
-def _resynthesise(source_index, target_midi, in_vowel, f0, envelope, aperiodicity, rate) -> np.ndarray:
+def _resynthesise(source_index, target_midi, in_vowel, f0, envelope, aperiodicity, rate):
+    """(samples, voiced or not per output frame)."""
     silent = source_index < 0
     position = np.clip(source_index, 0, len(f0) - 1)
     lower = np.floor(position).astype(int)
@@ -220,13 +227,14 @@ def _resynthesise(source_index, target_midi, in_vowel, f0, envelope, aperiodicit
         glide:-glide
     ]
     out_f0 = np.where(voiced, midi_to_hz(smoothed), 0.0)
-    return pyworld.synthesize(
+    samples = pyworld.synthesize(
         np.ascontiguousarray(out_f0),
         np.ascontiguousarray(out_envelope),
         np.ascontiguousarray(out_aperiodicity),
         rate,
         FRAME_SECONDS * 1000,
     )
+    return samples, voiced
 
 
 def _fill_rests(target_midi: np.ndarray) -> np.ndarray:
