@@ -193,8 +193,9 @@ def _analyse(reference_path, wanted, seed: int, cover: bool):
 def _pronounce(parts: list, voice):
     """([(tag, items)] per lyric part, [(text, phonemes, syllables)] per sung line).
 
-    An item is a sung line's syllables, PAUSE, or (an instrumental, with no voice) None: a line
-    that is not sung. A line whose words gave no syllables (say, only symbols) is skipped."""
+    An item is a sung line's syllables, PAUSE, or _UNSUNG: an instrumental's line, which takes its
+    bars but has no voice to sing it. A line whose words gave no syllables (say, only symbols) is
+    skipped."""
     pronounced, sung_lines = [], []
     for part in parts:
         items = []
