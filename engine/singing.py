@@ -22,6 +22,9 @@ FRAME_SECONDS = 0.005
 # other lyrics than the benchmark's: 39% heard at 0.1 s, 45% at 0.3 s on a 0.2 s grid; 52% at
 # 0.3 s and 53% at 0.6 s on the 0.1 s grid).
 LONGEST_CONSONANTS = 0.30
+# Seconds past a syllable's last phoneme still taken as its coda: the alignment's slack. More would
+# copy the speech's pause at a comma into the song as silence, breaking the line in two.
+CODA_SLACK = 0.10
 # Measured with pocketsphinx: stretching syllables 1.5x keeps most words recognisable, 2x
 # loses a third of them, 3x nearly all.
 LONGEST_STRETCH = 1.8
@@ -158,7 +161,7 @@ def _warp(line_syllables: list, phoneme_frames: np.ndarray, frame_count: int, no
         nucleus_end = max(phoneme_frames[syllable.nucleus_end], nucleus_start + 1)
         following = line_syllables[number + 1].start if number + 1 < len(line_syllables) else None
         end = phoneme_frames[following] if following is not None else frame_count
-        end = min(end, phoneme_frames[syllable.end] + longest)
+        end = min(end, phoneme_frames[syllable.end] + int(CODA_SLACK / FRAME_SECONDS))
         spans.append((start, nucleus_start, nucleus_end, max(end, nucleus_end), note))
     line_start = notes[0].start - min(spans[0][1] - spans[0][0], longest) * FRAME_SECONDS
     total = int(round((notes[-1].end - line_start) / FRAME_SECONDS))
