@@ -30,12 +30,12 @@ SYLLABLE_SECONDS = 0.2  # about the length of a spoken syllable
 # on other lyrics than the benchmark's: a 0.2 s grid heard 45% of the words, 0.1 s 52%; letting slow
 # songs go finer than sixteenths, 50%).
 GRID_SECONDS = 0.1
-STEPS_PER_BEAT = (1, 2, 3, 4)
+BEAT_SUBDIVISIONS = (1, 2, 3, 4)  # the grids a line may be placed on: steps per beat
 
 
 def syllable_grid(tempo: float) -> int:
     """Grid steps per beat whose length is closest to GRID_SECONDS."""
-    return min(STEPS_PER_BEAT, key=lambda steps: abs(60.0 / tempo / steps - GRID_SECONDS))
+    return min(BEAT_SUBDIVISIONS, key=lambda steps: abs(60.0 / tempo / steps - GRID_SECONDS))
 
 
 def phrase_rhythm(vowel_onsets: list, steps_per_beat: int, beat_seconds: float) -> list:
