@@ -3,9 +3,9 @@
 The line is analysed into pitch, spectral envelope and aperiodicity every 5 ms. Syllables are
 located in the speech by aligning a coarse "how vowel-like" template of the phonemes with the
 measured voiced loudness (dynamic time warping); where the vowels begin gives the melody its rhythm
-(engine/melody.py). Each syllable is then laid on its note: its consonants keep their spoken
-length, its vowel is stretched to fill the note, and the pitch follows the melody with a little
-vibrato.
+(engine/melody.py). The speech is then played on the notes: each vowel onset on its note's start,
+the speech between two onsets stretched or squeezed evenly to fit, the last vowel held, and the
+pitch following the melody with a little vibrato.
 """
 
 from dataclasses import dataclass
@@ -17,19 +17,13 @@ from .phonemes import LENGTH_MARK, PAUSE_MARKS, PRIMARY_STRESS, SECONDARY_STRESS
 from .singer import midi_to_hz
 
 FRAME_SECONDS = 0.005
-# Seconds of onset or coda kept per syllable: in practice all of it. Now that notes follow the spoken
-# rhythm there is room for whole consonants, and cutting them to 0.1 s cost words (pocketsphinx, on
-# other lyrics than the benchmark's: 39% heard at 0.1 s, 45% at 0.3 s on a 0.2 s grid; 52% at
-# 0.3 s and 53% at 0.6 s on the 0.1 s grid).
+# Seconds of consonants kept before a line's first vowel and after its last: in practice all of them
+# (cutting consonants to 0.1 s cost words: pocketsphinx, on other lyrics than the benchmark's, heard
+# 39% at 0.1 s and 45% at 0.3 s on a 0.2 s grid).
 LONGEST_CONSONANTS = 0.30
-# Seconds past a syllable's last phoneme still taken as its coda: the alignment's slack. More would
-# copy the speech's pause at a comma into the song as silence, breaking the line in two.
+# Seconds past a line's last phoneme still taken as its coda: the alignment's slack, not the
+# silence the voice leaves after speaking.
 CODA_SLACK = 0.10
-# Measured with pocketsphinx: stretching syllables 1.5x keeps most words recognisable, 2x
-# loses a third of them, 3x nearly all.
-LONGEST_STRETCH = 1.8
-SHORTEST_VOWEL = 0.12  # seconds; short spoken vowels may still grow to this
-LONGEST_DETACHED_GAP = 0.12  # seconds of silence a detached note may leave inside a phrase
 VIBRATO_HZ = 5.5
 VIBRATO_SEMITONES = 0.15
 VIBRATO_DELAY = 0.25  # seconds into a note before vibrato starts
@@ -153,56 +147,55 @@ def _dtw_path(observed: np.ndarray, template: np.ndarray) -> np.ndarray:
 
 
 def _warp(line_syllables: list, phoneme_frames: np.ndarray, frame_count: int, notes: list):
-    """Output-frame maps: which source frame to play and which pitch to sing, per 5 ms."""
+    """Output-frame maps: which source frame to play and which pitch to sing, per 5 ms.
+
+    The speech is played once, in order, from the line's first consonant to its last: each vowel
+    onset lands on its note's start and the speech between two onsets (the vowel, its coda and the
+    next onset) is stretched or squeezed evenly to fill the room between. The line's last vowel is
+    held to its note's end and its coda follows at the speed it was spoken."""
     longest = int(LONGEST_CONSONANTS / FRAME_SECONDS)
-    spans = []
-    for number, (syllable, note) in enumerate(zip(line_syllables, notes, strict=False)):
-        start, nucleus_start = phoneme_frames[syllable.start], phoneme_frames[syllable.nucleus_start]
-        nucleus_end = max(phoneme_frames[syllable.nucleus_end], nucleus_start + 1)
-        following = line_syllables[number + 1].start if number + 1 < len(line_syllables) else None
-        end = phoneme_frames[following] if following is not None else frame_count
-        end = min(end, phoneme_frames[syllable.end] + int(CODA_SLACK / FRAME_SECONDS))
-        spans.append((start, nucleus_start, nucleus_end, max(end, nucleus_end), note))
-    line_start = notes[0].start - min(spans[0][1] - spans[0][0], longest) * FRAME_SECONDS
+    onsets = []  # where each vowel begins in the speech, one frame at least after the one before
+    for syllable in line_syllables:
+        frame = int(phoneme_frames[syllable.nucleus_start])
+        onsets.append(max(frame, onsets[-1] + 1) if onsets else frame)
+    first, last = line_syllables[0], line_syllables[-1]
+    lead = min(onsets[0] - int(phoneme_frames[first.start]), longest)
+    last_vowel_end = max(int(phoneme_frames[last.nucleus_end]), onsets[-1] + 1)
+    coda = min(frame_count, int(phoneme_frames[last.end]) + int(CODA_SLACK / FRAME_SECONDS)) - last_vowel_end
+    coda = min(max(coda, 0), longest)
+    line_start = notes[0].start - lead * FRAME_SECONDS
     total = int(round((notes[-1].end - line_start) / FRAME_SECONDS))
-    source_index = np.full(total, -1.0)
+    note_starts = [int(round((note.start - line_start) / FRAME_SECONDS)) for note in notes]
+    pieces = [np.arange(onsets[0] - lead, onsets[0], dtype=float)]
+    slack = int(CODA_SLACK / FRAME_SECONDS)
+    for number in range(len(notes) - 1):
+        room = max(1, note_starts[number + 1] - note_starts[number])
+        # A pause the voice left between two syllables (at a comma) is not sung: the syllable
+        # before it is stretched over its time instead, so the line stays one phrase.
+        pause_start = int(phoneme_frames[line_syllables[number].end]) + slack
+        pause_end = int(phoneme_frames[line_syllables[number + 1].start])
+        kept = np.arange(onsets[number], onsets[number + 1])
+        kept = kept[(kept < pause_start) | (kept >= pause_end)]
+        position = np.linspace(0, len(kept), room, endpoint=False)
+        pieces.append(kept[position.astype(int)] + position % 1)
+    held = max(1, total - note_starts[-1] - coda)
+    pieces.append(np.linspace(onsets[-1], last_vowel_end, held, endpoint=False))
+    pieces.append(np.arange(last_vowel_end, last_vowel_end + coda, dtype=float))
+    source_index = np.concatenate(pieces)[:total]
+    # Each note is sung from where its syllable's first consonant is heard.
+    heard_from = np.searchsorted(source_index, [phoneme_frames[syllable.start] for syllable in line_syllables])
+    pitch_starts = np.minimum(heard_from, note_starts)
+    pitch_starts[1:] = np.maximum(pitch_starts[1:], np.array(note_starts[:-1]) + 1)
+    pitch_starts[0] = 0
+    pitch_ends = list(pitch_starts[1:]) + [total]
     target_midi = np.zeros(total)
     in_vowel = np.zeros(total, dtype=bool)
-    for number, (start, nucleus_start, nucleus_end, end, note) in enumerate(spans):
-        onset = min(nucleus_start - start, longest)
-        coda = min(end - nucleus_end, longest)
-        out_begin = int(round((note.start - line_start) / FRAME_SECONDS)) - onset
-        next_note = notes[number + 1] if number + 1 < len(notes) else None
-        joined = next_note is not None and next_note.start - note.end < 0.01
-        out_end = int(round((note.end - line_start) / FRAME_SECONDS))
-        if joined:
-            next_onset = min(spans[number + 1][1] - spans[number + 1][0], longest)
-            out_end -= next_onset
-        out_begin, out_end = max(0, out_begin), min(total, max(out_end, out_begin + 1))
-        length = out_end - out_begin
-        vowel = max(1, length - onset - coda)
-        if number + 1 < len(spans):
-            # Vowels stretched far beyond speech stop sounding like words; inside a phrase
-            # the syllable ends a little early instead (a detached note), but never leaves a
-            # gap long enough to sound like the end of the phrase. Its last note is held.
-            natural = nucleus_end - nucleus_start
-            stretched = max(int(SHORTEST_VOWEL / FRAME_SECONDS), int(natural * LONGEST_STRETCH))
-            vowel = max(min(vowel, stretched), vowel - int(LONGEST_DETACHED_GAP / FRAME_SECONDS))
-            out_end = out_begin + min(length, onset + vowel + coda)
-            length = out_end - out_begin
-        if onset + coda + 1 > length:  # a very short note: squeeze the whole syllable in
-            pieces = np.linspace(start, end, length, endpoint=False)
-        else:
-            pieces = np.concatenate(
-                [
-                    np.linspace(nucleus_start - onset, nucleus_start, onset, endpoint=False),
-                    np.linspace(nucleus_start, nucleus_end, vowel, endpoint=False),
-                    np.linspace(nucleus_end, nucleus_end + coda, coda, endpoint=False),
-                ]
-            )
-        source_index[out_begin:out_end] = pieces[:length]
-        target_midi[out_begin:out_end] = _with_vibrato(note.midi, length, onset)
-        in_vowel[out_begin + onset : out_begin + onset + vowel] = onset + coda + 1 <= length
+    for syllable, note, note_start, begin, end in zip(
+        line_syllables, notes, note_starts, pitch_starts, pitch_ends, strict=True
+    ):
+        target_midi[begin:end] = _with_vibrato(note.midi, end - begin, note_start - begin)
+        vowel = (phoneme_frames[syllable.nucleus_start], phoneme_frames[syllable.nucleus_end])
+        in_vowel |= (source_index >= vowel[0]) & (source_index < vowel[1])
     return source_index, target_midi, in_vowel, line_start
 
 
