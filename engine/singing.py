@@ -57,8 +57,10 @@ def analyse_line(audio: np.ndarray, rate: int, phonemes: str) -> AnalysedLine:
     signal = audio.astype(np.float64)
     f0, times = pyworld.dio(signal, rate, frame_period=FRAME_SECONDS * 1000)
     f0 = pyworld.stonemask(signal, f0, times, rate)
-    envelope = pyworld.cheaptrick(signal, f0, times, rate)
-    aperiodicity = pyworld.d4c(signal, f0, times, rate)
+    # Every line's analysis is held until the song is composed and sung (about 5 MB a line as
+    # doubles): single precision halves that, and its rounding is far below what 16-bit audio keeps.
+    envelope = pyworld.cheaptrick(signal, f0, times, rate).astype(np.float32)
+    aperiodicity = pyworld.d4c(signal, f0, times, rate).astype(np.float32)
     phoneme_frames = align_phonemes(phonemes, _vowel_likeness(signal, rate, f0))
     return AnalysedLine(rate, f0, envelope, aperiodicity, phoneme_frames)
 
@@ -225,8 +227,8 @@ def _resynthesise(source_index, target_midi, in_vowel, f0, envelope, aperiodicit
     out_f0 = np.where(voiced, midi_to_hz(smoothed), 0.0)
     samples = pyworld.synthesize(
         np.ascontiguousarray(out_f0),
-        np.ascontiguousarray(out_envelope),
-        np.ascontiguousarray(out_aperiodicity),
+        np.ascontiguousarray(out_envelope, dtype=np.float64),
+        np.ascontiguousarray(out_aperiodicity, dtype=np.float64),
         rate,
         FRAME_SECONDS * 1000,
     )
