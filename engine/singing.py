@@ -156,6 +156,7 @@ def _warp(line_syllables: list, phoneme_frames: np.ndarray, frame_count: int, no
     next onset) is stretched or squeezed evenly to fill the room between. The line's last vowel is
     held to its note's end and its coda follows at the speed it was spoken."""
     longest = int(LONGEST_CONSONANTS / FRAME_SECONDS)
+    slack = int(CODA_SLACK / FRAME_SECONDS)
     onsets = []  # where each vowel begins in the speech, one frame at least after the one before
     for syllable in line_syllables:
         frame = int(phoneme_frames[syllable.nucleus_start])
@@ -163,13 +164,12 @@ def _warp(line_syllables: list, phoneme_frames: np.ndarray, frame_count: int, no
     first, last = line_syllables[0], line_syllables[-1]
     lead = min(onsets[0] - int(phoneme_frames[first.start]), longest)
     last_vowel_end = max(int(phoneme_frames[last.nucleus_end]), onsets[-1] + 1)
-    coda = min(frame_count, int(phoneme_frames[last.end]) + int(CODA_SLACK / FRAME_SECONDS)) - last_vowel_end
+    coda = min(frame_count, int(phoneme_frames[last.end]) + slack) - last_vowel_end
     coda = min(max(coda, 0), longest)
     line_start = notes[0].start - lead * FRAME_SECONDS
     total = int(round((notes[-1].end - line_start) / FRAME_SECONDS))
     note_starts = [int(round((note.start - line_start) / FRAME_SECONDS)) for note in notes]
     pieces = [np.arange(onsets[0] - lead, onsets[0], dtype=float)]
-    slack = int(CODA_SLACK / FRAME_SECONDS)
     for number in range(len(notes) - 1):
         room = max(1, note_starts[number + 1] - note_starts[number])
         # A pause the voice left between two syllables (at a comma) is not sung: the syllable
@@ -177,7 +177,9 @@ def _warp(line_syllables: list, phoneme_frames: np.ndarray, frame_count: int, no
         pause_start = int(phoneme_frames[line_syllables[number].end]) + slack
         pause_end = int(phoneme_frames[line_syllables[number + 1].start])
         kept = np.arange(onsets[number], onsets[number + 1])
-        kept = kept[(kept < pause_start) | (kept >= pause_end)]
+        in_pause = (kept >= pause_start) & (kept < pause_end)
+        if not in_pause.all():  # where the alignment squeezed syllables together, keep something
+            kept = kept[~in_pause]
         position = np.linspace(0, len(kept), room, endpoint=False)
         pieces.append(kept[position.astype(int)] + position % 1)
     held = max(1, total - note_starts[-1] - coda)
