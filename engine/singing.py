@@ -210,22 +210,17 @@ def _with_vibrato(midi: int, length: int, onset: int) -> np.ndarray:
 
 
 def _resynthesise(source_index, target_midi, in_vowel, f0, envelope, aperiodicity, rate):
-    """(samples, voiced or not per output frame)."""
-    silent = source_index < 0
+    """(samples, voiced or not per output frame); every output frame plays a source frame (_warp)."""
     position = np.clip(source_index, 0, len(f0) - 1)
     lower = np.floor(position).astype(int)
     upper = np.minimum(lower + 1, len(f0) - 1)
     fraction = (position - lower)[:, None]
     out_envelope = envelope[lower] * (1 - fraction) + envelope[upper] * fraction
     out_aperiodicity = aperiodicity[lower] * (1 - fraction) + aperiodicity[upper] * fraction
-    out_envelope[silent] = 1e-12
-    out_aperiodicity[silent] = 1.0
     # A vowel stays voiced even where the pitch tracker lost it, or the stretch would hiss.
-    voiced = ((f0[lower] > 0) | in_vowel) & ~silent
+    voiced = (f0[lower] > 0) | in_vowel
     glide = max(1, int(GLIDE_SECONDS / FRAME_SECONDS))
-    smoothed = np.convolve(np.pad(_fill_rests(target_midi), glide, mode="edge"), np.ones(glide) / glide, mode="same")[
-        glide:-glide
-    ]
+    smoothed = np.convolve(np.pad(target_midi, glide, mode="edge"), np.ones(glide) / glide, mode="same")[glide:-glide]
     out_f0 = np.where(voiced, midi_to_hz(smoothed), 0.0)
     samples = pyworld.synthesize(
         np.ascontiguousarray(out_f0),
@@ -235,12 +230,3 @@ def _resynthesise(source_index, target_midi, in_vowel, f0, envelope, aperiodicit
         FRAME_SECONDS * 1000,
     )
     return samples, voiced
-
-
-def _fill_rests(target_midi: np.ndarray) -> np.ndarray:
-    """Carry the last sung pitch through rests so smoothing never glides from zero."""
-    sung = np.flatnonzero(target_midi > 0)
-    if len(sung) == 0:
-        return target_midi
-    nearest = sung[np.clip(np.searchsorted(sung, np.arange(len(target_midi)), side="right") - 1, 0, None)]
-    return target_midi[nearest]
