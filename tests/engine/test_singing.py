@@ -23,7 +23,7 @@ def warped():
     starts = 1.0 + np.array([0.0, 0.25, 0.5, 1.0, 1.5, 1.75])
     ends = list(starts[1:]) + [starts[-1] + 1.5]
     notes = [Note(start, end, 60 + number) for number, (start, end) in enumerate(zip(starts, ends, strict=True))]
-    source, target_midi, _, line_start = _warp(SYLLABLES, phoneme_frames, int(phoneme_frames[-1]), notes)
+    source, _, _, line_start = _warp(SYLLABLES, phoneme_frames, int(phoneme_frames[-1]), notes)
     return source, line_start, phoneme_frames, notes
 
 
