@@ -1,7 +1,8 @@
 """A sung melody for one lyric line: rhythm from the line as the voice speaks it, pitches from the key.
 
 Each syllable starts on the grid step nearest to where its vowel falls in plain speech, so the
-words keep their spoken rhythm (pauses included) and stay recognisable; the last syllable is held.
+words keep their spoken rhythm (pauses included) and stay recognisable; the last syllable ends the
+phrase about as long as it is spoken, and a rest follows.
 Notes on beats are chord tones; the line ends on a chord tone below its middle, the way phrases
 come to rest.
 """
@@ -13,8 +14,13 @@ import numpy as np
 MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
 MINOR_SCALE = (0, 2, 3, 5, 7, 8, 10)
 BREATH_BEATS = 1.0
-LONGEST_HOLD_BEATS = 4.0
-SHORTEST_HOLD_BEATS = 1.5
+ENDING_BEATS = 1.5  # from the last syllable's start: its note, then a rest
+# The last note of a phrase, its vowel and final consonants. Held to fill the phrase (up to four
+# beats), its vowel was heard as more words than it was: "falls" held 2.3 s came back as "fall if",
+# "tonight" as "to nanny" (pocketsphinx, on other lyrics than the benchmark's: held vowels cut to
+# 0.8 / 0.4 / 0.25 s, 37.5 / 42.4 / 44.9% of words heard against 41.1%; short lines and repeated
+# words gained most). A rest fills the rest of the phrase.
+LAST_NOTE_SECONDS = 0.35
 
 
 @dataclass
@@ -52,29 +58,26 @@ def phrase_rhythm(vowel_onsets: list, steps_per_beat: int, beat_seconds: float) 
 
 
 def phrase_bars(rhythm: list, beats_per_bar: int) -> int:
-    """Whole bars the phrase needs, leaving room to hold the last note and breathe; two bars
+    """Whole bars the phrase needs, leaving room to end the line and breathe; two bars
     at least, and an even number when it is more than three, so phrases pair up."""
-    beats = rhythm[-1][0] + SHORTEST_HOLD_BEATS + BREATH_BEATS
+    beats = rhythm[-1][0] + ENDING_BEATS + BREATH_BEATS
     bars = max(2, int(np.ceil(beats / beats_per_bar)))
     return bars + bars % 2 if bars > 3 else bars
 
 
 def phrase_melody(
     rhythm: list,
-    bars: int,
-    beats_per_bar: int,
     chord_at_beat,
     tonic: int,
     mode: str,
     centre_midi: int,
+    beat_seconds: float,
     rng: np.random.Generator,
 ) -> list:
     """Pitches for a phrase; chord_at_beat(beat) gives the chord sounding at a phrase beat."""
     scale = [(tonic + step) % 12 for step in (MAJOR_SCALE if mode == "major" else MINOR_SCALE)]
     singable = [midi for midi in range(centre_midi - 8, centre_midi + 9) if midi % 12 in scale]
-    phrase_end = bars * beats_per_bar - BREATH_BEATS
-    final_start = rhythm[-1][0]
-    hold = float(min(LONGEST_HOLD_BEATS, max(SHORTEST_HOLD_BEATS, phrase_end - final_start)))
+    last_note_beats = LAST_NOTE_SECONDS / beat_seconds
     contour_peak = rng.uniform(0.3, 0.7)  # where in the phrase the line rises highest
     lift = rng.choice([2, 3, 4])
     notes, previous = [], int(rng.choice([m for m in singable if abs(m - centre_midi) <= 3]))
@@ -94,5 +97,5 @@ def phrase_melody(
         # Prefer small steps from the previous note, drifting toward the contour.
         weights = np.array([np.exp(-abs(m - previous) / 2.5 - abs(m - aim) / 3.0) for m in options])
         previous = int(rng.choice(options, p=weights / weights.sum()))
-        notes.append(MelodyNote(start, hold if last else length, previous))
+        notes.append(MelodyNote(start, last_note_beats if last else length, previous))
     return notes

@@ -165,7 +165,7 @@ def plan_song(
                 line_rng = np.random.default_rng([seed, PART_STREAMS.get(part.tag, 1), sung])
                 rhythm = phrase_rhythm(vowel_onsets, steps_per_beat, 60.0 / tempo)
                 bars = phrase_bars(rhythm, BEATS_PER_BAR)
-                phrases.append((len(sections), rhythm, bars, part.tag, line_rng))
+                phrases.append((len(sections), rhythm, part.tag, line_rng))
                 sections += [part.tag] * bars
                 sung += 1
             while whole_loops and (len(sections) - first_bar) % LOOP_BARS:
@@ -178,15 +178,13 @@ def plan_song(
     bar_chords = _chords_per_bar(sections, placed, loop, bridge, analysis.chord_objects() if reference_chords else None)
     bar_chords[-1] = home
     sung_lines = []
-    for first_bar, rhythm, bars, tag, line_rng in phrases:
+    for first_bar, rhythm, tag, line_rng in phrases:
 
         def chord_at(beat, first_bar=first_bar):
             return bar_chords[first_bar + int(beat // BEATS_PER_BAR)]
 
         centre = middle + (CHORUS_LIFT if tag == "chorus" else 0)
-        notes = phrase_melody(
-            rhythm, bars, BEATS_PER_BAR, chord_at, analysis.tonic, analysis.key_mode, centre, line_rng
-        )
+        notes = phrase_melody(rhythm, chord_at, analysis.tonic, analysis.key_mode, centre, 60.0 / tempo, line_rng)
         sung_lines.append(SungLine(first_beat=first_bar * BEATS_PER_BAR, notes=notes))
     return SongPlan(tempo, bar_chords, sections, sung_lines, higher_voice, placed)
 

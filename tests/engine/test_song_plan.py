@@ -2,8 +2,10 @@
 (engine/song_plan.py), planned without rendering."""
 
 import numpy as np
+import pytest
 
 from engine.arrangement import CLOSED_HAT, DRUM_CHANNEL, RIDE, arrange
+from engine.melody import BREATH_BEATS, LAST_NOTE_SECONDS
 from engine.planned import planned_analysis
 from engine.song_plan import LOOP_BARS, Part, plan_song
 from engine.style import parse_style
@@ -105,3 +107,14 @@ def test_a_chorus_plays_denser_hats_than_a_verse():
         )
 
     assert hats_in(chorus + 1) > hats_in(verse + 1)
+
+
+def test_a_line_ends_on_a_short_last_note_at_any_tempo_and_the_band_plays_on_until_the_next():
+    two_words = [0.0, 0.3]
+    for tempo in (72.0, 148.0):
+        song = plan([Part("verse", [LINE, two_words, OTHER_LINE])], tempo=tempo)
+
+        for line, following in zip(song.sung_lines, song.sung_lines[1:], strict=False):
+            last = line.notes[-1]
+            assert last.length_beats * 60.0 / tempo == pytest.approx(LAST_NOTE_SECONDS)
+            assert following.first_beat - (line.first_beat + last.start_beat + last.length_beats) > BREATH_BEATS
