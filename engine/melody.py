@@ -17,9 +17,9 @@ BREATH_BEATS = 1.0
 ENDING_BEATS = 1.5  # from the last syllable's start: its note, then a rest
 # The last note of a phrase, its vowel and final consonants. Held to fill the phrase (up to four
 # beats), its vowel was heard as more words than it was: "falls" held 2.3 s came back as "fall if",
-# "tonight" as "to nanny" (pocketsphinx, on other lyrics than the benchmark's: held vowels cut to
-# 0.8 / 0.4 / 0.25 s, 37.5 / 42.4 / 44.9% of words heard against 41.1%; short lines and repeated
-# words gained most). A rest fills the rest of the phrase.
+# "tonight" as "to nanny" (pocketsphinx, on lyrics other than the benchmark's: 41.1% of words heard
+# with held endings, 44.5% with this note; on the 16-lyric corpus the 10th percentile rose from 25% to
+# 35%: docs/engine.md, "Fourth change"). The band plays the rest of the phrase.
 LAST_NOTE_SECONDS = 0.35
 
 

