@@ -142,6 +142,7 @@ def plan_song(
     """
     rng = np.random.default_rng(seed)
     tempo = tempo or analysis.tempo
+    beat_seconds = 60.0 / tempo
     home = diatonic_chords(analysis.tonic, analysis.key_mode)[0]
     loop = chord_loop(analysis.chord_objects(), analysis.tonic, analysis.key_mode, rng)
     bridge = bridge_loop(loop, analysis.tonic, analysis.key_mode)
@@ -163,7 +164,7 @@ def plan_song(
                     sections.append("rest")
                     continue
                 line_rng = np.random.default_rng([seed, PART_STREAMS.get(part.tag, 1), sung])
-                rhythm = phrase_rhythm(vowel_onsets, steps_per_beat, 60.0 / tempo)
+                rhythm = phrase_rhythm(vowel_onsets, steps_per_beat, beat_seconds)
                 bars = phrase_bars(rhythm, BEATS_PER_BAR)
                 phrases.append((len(sections), rhythm, part.tag, line_rng))
                 sections += [part.tag] * bars
@@ -184,7 +185,7 @@ def plan_song(
             return bar_chords[first_bar + int(beat // BEATS_PER_BAR)]
 
         centre = middle + (CHORUS_LIFT if tag == "chorus" else 0)
-        notes = phrase_melody(rhythm, chord_at, analysis.tonic, analysis.key_mode, centre, 60.0 / tempo, line_rng)
+        notes = phrase_melody(rhythm, chord_at, analysis.tonic, analysis.key_mode, centre, beat_seconds, line_rng)
         sung_lines.append(SungLine(first_beat=first_bar * BEATS_PER_BAR, notes=notes))
     return SongPlan(tempo, bar_chords, sections, sung_lines, higher_voice, placed)
 
