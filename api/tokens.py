@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from api.models import ApiToken
-from musicgen.tokens import hash_token, new_token
+from plumbing.tokens import hash_token, new_token
 
 TOKEN_PREFIX = "mgu_"  # says "a musicgen user token" wherever one turns up (logs, a leaked config)
 LOOKUP_LENGTH = 12

@@ -6,7 +6,7 @@ limit) and a 10-minute WAV (32 kHz mono, 38 MB: at 44.1 kHz stereo ten minutes a
 the 50 MB cap, and refused from the request's declared length before any of it is read).
 
 Each is sent as the new-song form sends it (a multipart body) and read the way a request is:
-Django's multipart parser with the project's FILE_UPLOAD_HANDLERS (musicgen/uploads.py's cap
+Django's multipart parser with the project's FILE_UPLOAD_HANDLERS (plumbing/uploads.py's cap
 first, then a temporary file), then checked by jobs/audio.py's measure_reference, which the
 form's clean_reference_track calls. This runs in a fresh process whose peak resident memory is
 reset just before (Linux's /proc/self/clear_refs), so the growth measured is the upload's alone.

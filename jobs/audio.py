@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files import File
 
 from generation import catalogue
-from jobs.errors import ExplainedError
+from plumbing.errors import ExplainedError
 
 # Magic numbers of files people upload by mistake, to say what the file really is.
 KNOWN_SIGNATURES = [

@@ -27,9 +27,9 @@ from kombu.exceptions import OperationalError
 
 from jobs import flow, upstream
 from jobs.audio import AudioInfo
-from jobs.errors import ExplainedError
 from jobs.files import stored_reference_url_for_generator
 from jobs.models import DraftReference, Job
+from plumbing.errors import ExplainedError
 
 logger = logging.getLogger(__name__)
 A = DraftReference.AnalysisStatus

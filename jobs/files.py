@@ -1,6 +1,6 @@
 """Signed, expiring URLs through which the generator fetches a job's reference without a login.
 
-Serving the files themselves (Range, S3 redirects) lives in musicgen/file_responses.py, which the
+Serving the files themselves (Range, S3 redirects) lives in plumbing/file_responses.py, which the
 local generation service uses too.
 """
 
@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from musicgen.file_responses import storage_signs_urls
+from plumbing.file_responses import storage_signs_urls
 
 GENERATOR_URL_SALT = "jobs.reference-for-generator"
 

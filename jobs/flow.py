@@ -43,11 +43,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from jobs import audio, polling, upstream
-from jobs.errors import ExplainedError
 from jobs.files import reference_url_for_generator
 from jobs.models import Job, JobEvent, song_key, stem_key
 from musicgen.celery import app as celery_app
-from musicgen.uploads import upload_display_name
+from plumbing.errors import ExplainedError
+from plumbing.uploads import upload_display_name
 
 logger = logging.getLogger(__name__)
 S = Job.Status

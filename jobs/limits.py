@@ -12,8 +12,8 @@ from django.db.models import Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from jobs.errors import ExplainedError
 from jobs.models import Job
+from plumbing.errors import ExplainedError
 
 RATE_WINDOW = timedelta(hours=1)
 

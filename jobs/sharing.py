@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from jobs.errors import ExplainedError
 from jobs.models import Job, ShareLink, hash_share_token
+from plumbing.errors import ExplainedError
 
 TOKEN_BYTES = 32  # 256 bits from secrets.token_urlsafe: unguessable, so a plain SHA-256 is enough
 HINT_LENGTH = 6

@@ -4,7 +4,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from jobs import drafts, flow
-from musicgen.logs import job_context
+from plumbing.logs import job_context
 
 
 def _run_step(step, job_id, *args):

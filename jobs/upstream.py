@@ -33,8 +33,8 @@ from django.conf import settings
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from generation import catalogue
-from jobs.errors import ExplainedError
-from musicgen import fetching
+from plumbing import fetching
+from plumbing.errors import ExplainedError
 
 logger = logging.getLogger(__name__)
 

@@ -31,9 +31,9 @@ from jobs.files import reference_name_from_generator_token
 from jobs.forms import DraftReferenceForm, HistoryFilterForm, JobCreateForm, ShareLinkCreateForm
 from jobs.lyrics import lrc_text
 from jobs.models import DraftReference, Job
-from musicgen.file_responses import content_disposition, stored_file_response
-from musicgen.pagination import OneQueryPaginator
-from musicgen.ratelimit import PerClientLimit
+from plumbing.file_responses import content_disposition, stored_file_response
+from plumbing.pagination import OneQueryPaginator
+from plumbing.ratelimit import PerClientLimit
 from teams import selectors as team_selectors
 
 HISTORY_PAGE_SIZE = 25

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
-from musicgen.fetching import AddressNotAllowed, AddressPolicy, CouldNotDownload, FetchError, fetch_to_file, origin_of
+from plumbing.fetching import AddressNotAllowed, AddressPolicy, CouldNotDownload, FetchError, fetch_to_file, origin_of
 
 
 class ReferenceUnavailable(Exception):

@@ -27,8 +27,8 @@ from localgen import flow
 from localgen.keys import generation_key_for
 from localgen.models import Generation
 from localgen.reference import reference_url_problem
-from musicgen.file_responses import storage_signs_urls, stored_file_response
-from musicgen.ratelimit import PerClientLimit
+from plumbing.file_responses import storage_signs_urls, stored_file_response
+from plumbing.ratelimit import PerClientLimit
 
 REFERENCE_URL_MAX_CHARS = 2000
 AUDIO_URL_SALT = "localgen.audio-file"

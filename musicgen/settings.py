@@ -21,7 +21,7 @@ from django.core.checks.security.base import (
 from django.core.exceptions import ImproperlyConfigured
 
 from generation import catalogue
-from musicgen.fetching import parse_origins
+from plumbing.fetching import parse_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MUSICGEN_VAR_DIR", BASE_DIR / "var"))
@@ -116,7 +116,7 @@ CSRF_TRUSTED_ORIGINS = [o for o in envstr("MUSICGEN_CSRF_TRUSTED_ORIGINS").split
 
 # --- behind an HTTPS proxy (nginx...): one switch (HTTPS, read above) for every setting that depends on it ---
 # How many proxies in front of us append to X-Forwarded-For; the client address is read from there
-# only when this is more than 0 (see musicgen/ratelimit.py), since anyone can send that header.
+# only when this is more than 0 (see plumbing/ratelimit.py), since anyone can send that header.
 TRUSTED_PROXY_COUNT = envint("MUSICGEN_TRUSTED_PROXY_COUNT", 1 if HTTPS else 0)
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -157,7 +157,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "musicgen.uploads.RequestBodyLimitMiddleware",
+    "plumbing.uploads.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a login refused during a lock-out into the 429 page.
@@ -209,8 +209,8 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = 10
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one past the limit locks
 AXES_COOLOFF_TIME = timedelta(minutes=envint("MUSICGEN_LOGIN_COOLOFF_MINUTES", 15))
-AXES_CLIENT_IP_CALLABLE = "musicgen.ratelimit.client_address"
-AXES_LOCKOUT_CALLABLE = "musicgen.ratelimit.login_lockout_response"
+AXES_CLIENT_IP_CALLABLE = "plumbing.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "plumbing.ratelimit.login_lockout_response"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "jobs:history"
 LOGOUT_REDIRECT_URL = "login"
@@ -250,7 +250,7 @@ elif STORAGE_BACKEND == "s3":
         raise ImproperlyConfigured("MUSICGEN_STORAGE=s3 needs MUSICGEN_S3_BUCKET.")
     # Where browsers reach the store (say, through the reverse proxy) when the servers use an internal name.
     if envstr("MUSICGEN_S3_PUBLIC_ENDPOINT_URL"):
-        default_storage["BACKEND"] = "musicgen.storage.PublicEndpointS3Storage"
+        default_storage["BACKEND"] = "plumbing.storage.PublicEndpointS3Storage"
         default_storage["OPTIONS"]["public_endpoint_url"] = envstr("MUSICGEN_S3_PUBLIC_ENDPOINT_URL")
 else:
     raise ImproperlyConfigured(f"MUSICGEN_STORAGE must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}")
@@ -353,7 +353,7 @@ MUSICGEN_REFERENCE_MAX_MB = envint("MUSICGEN_REFERENCE_MAX_MB", 50)
 MUSICGEN_SONG_MAX_MB = envint("MUSICGEN_SONG_MAX_MB", 100)
 # A file uploaded on the new-song page waits this long for its song to be submitted, then is deleted.
 MUSICGEN_DRAFT_REFERENCE_HOURS = envint("MUSICGEN_DRAFT_REFERENCE_HOURS", 24)
-# A body may declare at most the largest reference plus this much (musicgen/uploads.py): the form's
+# A body may declare at most the largest reference plus this much (plumbing/uploads.py): the form's
 # other fields, multipart framing, or a JSON request to the local service.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200  # our forms have a handful; the admin's bulk actions up to a page of rows
@@ -369,7 +369,7 @@ if MUSICGEN_MAX_VERSIONS < 1:
 # Not a limit: an upload up to this size is held in memory, a larger one goes to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = [
-    "musicgen.uploads.UploadSizeCapHandler",  # first: stops reading past the largest reference
+    "plumbing.uploads.UploadSizeCapHandler",  # first: stops reading past the largest reference
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -444,9 +444,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        "json": {"()": "musicgen.logs.JsonFormatter"},
+        "json": {"()": "plumbing.logs.JsonFormatter"},
     },
-    "filters": {"job_id": {"()": "musicgen.logs.JobIdFilter"}},
+    "filters": {"job_id": {"()": "plumbing.logs.JobIdFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -6,7 +6,7 @@ The job selectors ask these (as subqueries, so a page spends no extra query on t
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from musicgen.tokens import hash_token
+from plumbing.tokens import hash_token
 from teams.models import Invitation, Membership, Team
 
 

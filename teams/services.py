@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jobs.errors import ExplainedError
-from musicgen.tokens import hash_token, new_token
+from plumbing.errors import ExplainedError
+from plumbing.tokens import hash_token, new_token
 from teams.models import Invitation, Membership, Team
 
 HINT_LENGTH = 6

@@ -10,7 +10,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from musicgen.fetching import origin_of
+from plumbing.fetching import origin_of
 
 
 class FileServer:

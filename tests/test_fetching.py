@@ -1,4 +1,4 @@
-"""musicgen/fetching.py: a download's size cap, total deadline, redirects and named errors, and the
+"""plumbing/fetching.py: a download's size cap, total deadline, redirects and named errors, and the
 address policy that keeps a stranger's URL off this machine and its networks.
 
 Every server here listens on 127.0.0.1; refused addresses must be refused before any connection,
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from musicgen.fetching import (
+from plumbing.fetching import (
     AddressNotAllowed,
     AddressPolicy,
     BadEncoding,

@@ -2,7 +2,7 @@
 
 from urllib.parse import parse_qs, urlparse
 
-from musicgen.storage import PublicEndpointS3Storage
+from plumbing.storage import PublicEndpointS3Storage
 
 INTERNAL = "http://minio:9000"
 PUBLIC = "https://music.example.com"

@@ -16,7 +16,7 @@ from jobs.models import Job
 from jobs.sharing import share_link_create
 from localgen.keys import generation_key_create
 from localgen.models import Generation
-from musicgen.file_responses import storage_signs_urls
+from plumbing.file_responses import storage_signs_urls
 from tests.audio_samples import REFERENCE_SONG
 from tests.factories import UserFactory
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from jobs.models import Job
-from musicgen.uploads import UPLOAD_NAME_MAX_CHARS
+from plumbing.uploads import UPLOAD_NAME_MAX_CHARS
 from tests.audio_samples import (
     ID3_TAG,
     flac,

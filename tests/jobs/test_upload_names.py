@@ -1,8 +1,8 @@
-"""The name an uploaded reference is stored and shown under (musicgen/uploads.upload_display_name)."""
+"""The name an uploaded reference is stored and shown under (plumbing/uploads.upload_display_name)."""
 
 import pytest
 
-from musicgen.uploads import UPLOAD_NAME_MAX_CHARS, upload_display_name
+from plumbing.uploads import UPLOAD_NAME_MAX_CHARS, upload_display_name
 
 
 @pytest.mark.parametrize(

@@ -171,7 +171,7 @@ def test_audio_url_on_s3_is_a_presigned_storage_url(client, app_key, monkeypatch
     )
     storage = PresigningStorage()
     monkeypatch.setattr("localgen.views.default_storage", storage)
-    monkeypatch.setattr("musicgen.file_responses.default_storage", storage)
+    monkeypatch.setattr("plumbing.file_responses.default_storage", storage)
 
     audio_url = status(client, generation.id, app_key[1]).json()["audio_file"]["url"]
 

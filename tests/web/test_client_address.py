@@ -2,7 +2,7 @@
 
 from django.test import RequestFactory
 
-from musicgen.ratelimit import client_address
+from plumbing.ratelimit import client_address
 from tests.web.settings_process import settings_value
 
 

@@ -1,4 +1,4 @@
-"""Bodies larger than any upload we accept are refused with 413 before they are read (musicgen/uploads.py)."""
+"""Bodies larger than any upload we accept are refused with 413 before they are read (plumbing/uploads.py)."""
 
 import socket
 from urllib.parse import urlparse
