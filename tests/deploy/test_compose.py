@@ -1,4 +1,4 @@
-"""docker-compose.yml as compose itself reads it: valid, and shaped as the README's Production part says.
+"""docker-compose.yml as compose itself reads it: valid, and shaped as docs/operations.md's Production part says.
 
 No container runs here; tests/deploy/test_production_shape.py runs the same processes without one.
 These tests need a compose binary (`docker compose` or Debian's `docker-compose`) and skip without one.
@@ -67,13 +67,12 @@ def test_only_web_signs_links_for_the_browsers_address(compose_config):
 
 
 def configuration_table_settings():
-    readme = (PROJECT_DIR / "README.md").read_text()
-    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    table = (PROJECT_DIR / "docs" / "configuration.md").read_text()
     first_cells = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
     return sorted({name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)})
 
 
-def test_env_example_lists_every_setting_of_the_readme():
+def test_env_example_lists_every_setting_of_the_configuration_page():
     listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (PROJECT_DIR / ".env.example").read_text(), re.MULTILINE))
     assert len(configuration_table_settings()) > 20
     assert [name for name in configuration_table_settings() if name not in listed] == []
