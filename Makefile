@@ -93,7 +93,7 @@ app-key: migrate
 user: install migrate
 	$(BIN)/python manage.py createsuperuser
 
-# Every benchmark in bench/, one table (README "Benchmarks"); each starts its own Redis, gunicorn and workers.
+# Every benchmark in bench/, one table (docs/benchmarks.md); each starts its own Redis, gunicorn and workers.
 bench: install-dev redis postgres
 	$(BIN)/python bench/run_all.py
 

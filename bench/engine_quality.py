@@ -42,7 +42,7 @@ LYRICS = (
 # Enough lines for a song of about a minute, to time the engine against its speed target.
 MINUTE_LYRICS = LYRICS + "\n\n" + LYRICS.replace("I walk", "We run").replace("Hold me", "Take me")
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-# The engine's targets (README "Benchmarks").
+# The engine's targets (docs/benchmarks.md).
 TEMPO_ERROR_TARGET_PERCENT = 2
 PITCH_ERROR_TARGET_CENTS = 20
 WORDS_HEARD_TARGET_PERCENT = 40

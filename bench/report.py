@@ -23,7 +23,7 @@ class Row:
 
 
 def format_table(rows: list[Row]) -> str:
-    """A Markdown table, ready for the README."""
+    """A Markdown table, ready for docs/benchmarks.md."""
     lines = ["| benchmark | measure | value | target | verdict | note |", "| --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         cells = (row.benchmark, row.measure, row.value, row.target, row.verdict, row.note)
