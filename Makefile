@@ -48,10 +48,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Not part of `make test` yet: the tree is reformatted once, after the open branches are merged.
+# `make test` runs this first: ruff, then the import contracts of pyproject.toml (which part may import which).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 system-packages:
 	@./bin/ensure-apt-packages $(ENGINE_APT_PACKAGES)
