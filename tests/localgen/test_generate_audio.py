@@ -28,11 +28,8 @@ def status(client, generation_id, key):
 
 
 def test_post_creates_a_queued_generation_and_sends_it_to_the_engine_on_commit(
-    client, app_key, django_capture_on_commit_callbacks, monkeypatch
+    client, app_key, django_capture_on_commit_callbacks, engine_queue
 ):
-    sent = []
-    monkeypatch.setattr("localgen.flow.celery_app.send_task", lambda name, args: sent.append((name, args)))
-
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, VALID_BODY, app_key[1])
 
@@ -42,7 +39,7 @@ def test_post_creates_a_queued_generation_and_sends_it_to_the_engine_on_commit(
     generation = Generation.objects.get(id=answer["id"])
     assert generation.key == app_key[0]
     assert generation.prompt == VALID_BODY["prompt"]  # as sent: the engine reads the ## markers itself
-    assert sent == [("localgen.tasks.render_generation", [answer["id"]])]
+    assert engine_queue == [("localgen.tasks.render_generation", [answer["id"]])]
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer not-a-key-of-ours-at-all-really", "Basic dXNlcjpwYXNz"])
