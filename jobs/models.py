@@ -4,7 +4,6 @@ The database is the truth about every job; Celery only carries job ids. Transiti
 statuses live in jobs/flow.py, never here: a model method only reads its own row.
 """
 
-import hashlib
 import uuid
 from pathlib import PurePosixPath
 
@@ -220,10 +219,6 @@ class JobEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} -> {self.to_status}"
-
-
-def hash_share_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ShareLinkQuerySet(models.QuerySet):
