@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from django.core import signing
 from django.core.files.base import ContentFile
 from django.test import Client
 
 from localgen.models import Generation
-from localgen.views import AUDIO_URL_SALT
+from localgen.views import AUDIO_URL_PURPOSE, AUDIO_URL_VALID_FOR
+from plumbing import signed_urls
 from tests.localgen.conftest import bearer
 
 URL = "/v2/generate/audio"
@@ -265,6 +265,8 @@ def test_a_completed_generation_without_stems_or_timing_answers_as_the_hosted_co
 
 def test_a_file_token_for_a_field_that_is_not_served_is_not_found(client, app_key):
     generation = completed_with_stems(app_key)
-    token = signing.dumps([str(generation.id), "reference_audio_url"], salt=AUDIO_URL_SALT)
+    token = signed_urls.sign(
+        [str(generation.id), "reference_audio_url"], purpose=AUDIO_URL_PURPOSE, valid_for=AUDIO_URL_VALID_FOR
+    )
 
     assert client.get(f"/v2/generate/files/{token}/").status_code == 404
