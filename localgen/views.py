@@ -42,7 +42,10 @@ SEND_AN_OBJECT = "Send a JSON object with the model and its fields (prompt, lyri
 # The hosted API may write lyrics from the style (lyrics_optimizer); this service sings only what it is sent.
 WRITES_NO_LYRICS = "This local service writes no lyrics itself: send the lyrics, or ask for an instrumental."
 REFERENCE_URL_EXPECTED = "Send the reference as the http or https URL of a recording."
-REFERENCE_URL_REQUIRED = "is required: the http or https URL of a reference recording (WAV or MP3)"
+REFERENCE_URL_REQUIRED = (
+    "is required: the http or https URL of a reference recording "
+    f"({catalogue.formats_text(catalogue.REFERENCE_FORMATS)})"
+)
 KEY_FAILURES = PerClientLimit("localgen-key-failures", limit=settings.LOCALGEN_KEY_FAILURES_PER_MINUTE)
 
 
