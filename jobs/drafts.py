@@ -17,7 +17,6 @@ transactions: whichever deletes it owns the file, so a file a job uses is never 
 
 import functools
 import logging
-import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +30,7 @@ from jobs.files import stored_reference_url_for_generator
 from jobs.models import DraftReference, Job
 from plumbing import enqueue
 from plumbing.errors import ExplainedError
+from plumbing.uploads import upload_display_name
 
 logger = logging.getLogger(__name__)
 A = DraftReference.AnalysisStatus
@@ -67,7 +67,7 @@ def draft_reference_create(*, owner, reference_track, reference_info: AudioInfo)
     now = timezone.now()
     draft = DraftReference(
         owner=owner,
-        reference_name=os.path.basename(reference_track.name)[:255],
+        reference_name=upload_display_name(reference_track.name),
         reference_format=reference_info.format,
         reference_duration=reference_info.duration,
         reference_size=reference_info.size,
