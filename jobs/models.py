@@ -46,8 +46,8 @@ class Job(models.Model):
     MOVING_STATUSES = (Status.QUEUED, Status.SUBMITTING, Status.GENERATING, Status.DOWNLOADING)
     CANCELLABLE_STATUSES = (Status.QUEUED, Status.GENERATING)  # not mid-request to the generator
     RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELLED)
-    # The stems a song may come with (by the names the local service and our URLs use) and their fields.
-    STEM_FIELDS = {"vocals": "vocals_stem", "instrumental": "instrumental_stem"}
+    # The stems a song may come with (generation/catalogue.py names them) and their fields.
+    STEM_FIELDS = {stem: f"{stem}_stem" for stem in catalogue.STEMS}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # A deleted person's songs stay in their team's library, made by "a former member".

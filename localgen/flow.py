@@ -51,6 +51,8 @@ S = Generation.Status
 # A render that takes longer is stopped (soft limit) and its generation failed with a reason.
 RENDER_SOFT_TIME_LIMIT = 600
 RENDER_HARD_TIME_LIMIT = RENDER_SOFT_TIME_LIMIT + 60
+# The file the engine writes each stem to, in its `stems_dir`.
+ENGINE_STEM_FILES = {"vocals": "vocals.wav", "instrumental": "accompaniment.wav"}
 
 
 class ReferenceRefused(Exception):
@@ -144,8 +146,8 @@ def _render(generation, render):
         with open(song_path, "rb") as song:
             generation.audio_file.save(song_name, File(song), save=False)
         if not generation.is_instrumental:  # an instrumental's vocal stem is silence
-            for field, wav_name in (("vocals_file", "vocals.wav"), ("instrumental_file", "accompaniment.wav")):
-                _store_stem(getattr(generation, field), stems / wav_name)
+            for stem, field in Generation.STEM_FIELDS.items():
+                _store_stem(getattr(generation, field), stems / ENGINE_STEM_FILES[stem])
     stored = [generation.audio_file, generation.vocals_file, generation.instrumental_file]
     moved = _this_render(generation).update(
         status=S.COMPLETED,

@@ -34,9 +34,7 @@ from plumbing.ratelimit import PerClientLimit
 REFERENCE_URL_MAX_CHARS = 2000
 AUDIO_URL_PURPOSE = "localgen.audio-file"
 AUDIO_URL_VALID_FOR = timedelta(hours=1)  # every status answer hands out a fresh URL
-# Stems in the status answer, by name, and the Generation field each is stored in.
-STEM_FIELDS = {"vocals": "vocals_file", "instrumental": "instrumental_file"}
-SERVED_FIELDS = ("audio_file", *STEM_FIELDS.values())
+SERVED_FIELDS = ("audio_file", *Generation.STEM_FIELDS.values())
 is_http_url = URLValidator(schemes=["http", "https"])
 SEND_AN_OBJECT = "Send a JSON object with the model and its fields (prompt, lyrics, reference_audio_url...)."
 # The hosted API may write lyrics from the style (lyrics_optimizer); this service sings only what it is sent.
@@ -177,7 +175,9 @@ def _generation_status(request, key):
         if generation.lyrics_timing is not None:
             answer["lyrics_timing"] = generation.lyrics_timing
         if generation.vocals_file and generation.instrumental_file:
-            answer["stems"] = {stem: {"url": _file_url(generation, field)} for stem, field in STEM_FIELDS.items()}
+            answer["stems"] = {
+                stem: {"url": _file_url(generation, field)} for stem, field in Generation.STEM_FIELDS.items()
+            }
     return JsonResponse(answer)
 
 
