@@ -3,13 +3,12 @@
 Revoking deletes the row, so a revoked token is simply unknown.
 """
 
-import hmac
 from datetime import timedelta
 
 from django.utils import timezone
 
 from api.models import ApiToken
-from plumbing.tokens import hash_token, new_token
+from plumbing.tokens import hash_token, new_token, row_for_token
 
 TOKEN_PREFIX = "mgu_"  # says "a musicgen user token" wherever one turns up (logs, a leaked config)
 LOOKUP_LENGTH = 12
@@ -26,11 +25,9 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
 
 def api_token_for(token: str) -> ApiToken | None:
     """The stored token matching `token` (with its user), or None."""
-    wanted = hash_token(token)
-    for candidate in ApiToken.objects.select_related("user").filter(prefix=token[:LOOKUP_LENGTH]):
-        if hmac.compare_digest(candidate.token_hash, wanted):
-            return candidate
-    return None
+    return row_for_token(
+        ApiToken.objects.select_related("user"), token, lookup_field="prefix", lookup_length=LOOKUP_LENGTH
+    )
 
 
 def api_token_touch(api_token: ApiToken) -> None:

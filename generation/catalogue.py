@@ -26,6 +26,9 @@ BITRATES = (32000, 64000, 128000, 256000)
 AUDIO_FORMATS = ("mp3", "wav")
 AUDIO_SETTING_DEFAULTS = {"sample_rate": 44100, "bitrate": 256000, "format": "mp3"}
 
+# A sung song's stems, by the names the generator's `stems` answer, the local service and our URLs use.
+STEMS = ("vocals", "instrumental")
+
 
 # How each input reaches a model: the key of `inputs`, and what a person calls it.
 INPUT_WORDS = {"style": "style prompt", "lyrics": "lyrics"}
@@ -137,12 +140,29 @@ MODELS = {
 
 # The media types a browser's file picker knows each reference format by.
 REFERENCE_MEDIA_TYPES = {"mp3": "audio/mpeg", "wav": "audio/wav", "flac": "audio/flac"}
+# Every format some model takes as a reference.
+REFERENCE_FORMATS = tuple(
+    sorted({name for model in MODELS.values() if model.reference for name in model.reference.formats})
+)
 
 
 def reference_file_accept() -> str:
     """The file input's `accept`: every format some model takes as a reference, by extension and media type."""
-    formats = sorted({name for model in MODELS.values() if model.reference for name in model.reference.formats})
+    formats = REFERENCE_FORMATS
     return ",".join([f".{name}" for name in formats] + [REFERENCE_MEDIA_TYPES[name] for name in formats])
+
+
+def reference_formats(model_name: str | None) -> tuple[str, ...]:
+    """The formats `model_name` takes as a reference; for no model, or one without a reference, every
+    format some model takes."""
+    model = model_named(model_name)
+    return model.reference.formats if model and model.reference else REFERENCE_FORMATS
+
+
+def formats_text(formats: tuple[str, ...], *, as_extensions: bool = False) -> str:
+    """Formats as a sentence names them: "WAV or MP3", "MP3, WAV or FLAC"; as extensions ".wav or .mp3"."""
+    names = [f".{name}" if as_extensions else name.upper() for name in formats]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
 
 
 @dataclass(frozen=True)
@@ -379,11 +399,11 @@ def _reference_problem(model: MusicModel, has_reference: bool, reference: Refere
     if rule is None:
         return f"{model.name} takes no reference; leave it out." if has_reference else None
     if not has_reference:
-        return f"Choose a reference song ({_formats(rule)}): {model.name} needs one."
+        return f"Choose a reference song ({formats_text(rule.formats)}): {model.name} needs one."
     if reference is None:
         return None
     if reference.format not in rule.formats:
-        return f"{model.name} takes {_formats(rule)} references, not {reference.format.upper()}."
+        return f"{model.name} takes {formats_text(rule.formats)} references, not {reference.format.upper()}."
     too_short = reference.duration <= rule.min_seconds if rule.min_exclusive else reference.duration < rule.min_seconds
     if too_short:
         longer = "longer than" if rule.min_exclusive else "at least"
@@ -413,11 +433,6 @@ def _length_range(rule: TextRule) -> str:
     if rule.min_chars > 1:
         return f"{rule.min_chars} to {rule.max_chars} characters"
     return f"at most {rule.max_chars} characters"
-
-
-def _formats(rule: ReferenceRule) -> str:
-    names = [name.upper() for name in rule.formats]
-    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _listed(values) -> str:

@@ -62,21 +62,23 @@ class AudioInfo:
     peak_dbfs: float  # the loudest sample, in dB below full scale (-inf: digital silence)
 
 
-def sniff_format(head):
-    """Name the audio format from the first bytes, or raise with what the file looks like instead."""
+def sniff_format(head, formats):
+    """Name the audio format from the first bytes, or raise with what the file looks like instead, naming
+    the `formats` that would do."""
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
     if head[:3] == b"ID3" or _is_mpeg_audio_frame(head):
         return "mp3"
     if head[:4] == b"fLaC":
         return "flac"
+    names = catalogue.formats_text(formats)
     description = _looks_like(head)
     if description:
         raise ReferenceRejected(
-            f"This looks like {description}, not WAV or MP3. "
-            "Upload a WAV or MP3 recording (convert it first if it is audio)."
+            f"This looks like {description}, not {names}. Upload a {names} recording (convert it first if it is audio)."
         )
-    raise ReferenceRejected("This file is not a WAV or MP3 recording. Upload a .wav or .mp3 song.")
+    extensions = catalogue.formats_text(formats, as_extensions=True)
+    raise ReferenceRejected(f"This file is not a {names} recording. Upload a {extensions} song.")
 
 
 def _is_mpeg_audio_frame(head):
@@ -85,7 +87,7 @@ def _is_mpeg_audio_frame(head):
 
 
 def _looks_like(head):
-    """What a file that is not WAV or MP3 seems to be, from its first bytes; None when it is unknown."""
+    """What a file that is not audio we read seems to be, from its first bytes; None when it is unknown."""
     if head[4:8] == b"ftyp":
         return "an MP4/M4A file"
     if len(head) > 1 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
@@ -106,7 +108,8 @@ def measure_reference(uploaded_file, *, model_name=catalogue.DEFAULT_MODEL):
             f"This file is {size / 1_000_000:.1f} MB; the reference must be at most "
             f"{settings.MUSICGEN_REFERENCE_MAX_MB} MB."
         )
-    info = _measure(uploaded_file, max_seconds=settings.MUSICGEN_REFERENCE_MAX_SECONDS)
+    formats = catalogue.reference_formats(model_name)
+    info = _measure(uploaded_file, formats=formats, max_seconds=settings.MUSICGEN_REFERENCE_MAX_SECONDS)
     _check_duration(info.duration)
     problem = catalogue.reference_problem(model_name, catalogue.ReferenceFacts(info.format, info.duration, size))
     if problem:
@@ -116,8 +119,9 @@ def measure_reference(uploaded_file, *, model_name=catalogue.DEFAULT_MODEL):
 
 
 def measure_song(song_file):
-    """Check that a downloaded song really is WAV or MP3 audio and measure it."""
-    return _measure(song_file)
+    """Check that a downloaded song really is audio in a format we ask for (catalogue.AUDIO_FORMATS) and
+    measure it."""
+    return _measure(song_file, formats=catalogue.AUDIO_FORMATS)
 
 
 def waveform_peaks(path, bins=800):
@@ -130,17 +134,17 @@ def waveform_peaks(path, bins=800):
     return peaks[:bins]
 
 
-def _measure(audio_file, *, max_seconds=None):
+def _measure(audio_file, *, formats, max_seconds=None):
     size = audio_file.size
     if size == 0:
         raise ReferenceRejected("This file is empty.")
     audio_file.seek(0)
     head = audio_file.read(12)
-    audio_format = sniff_format(head)
+    audio_format = sniff_format(head, formats)
     if audio_format == "wav":
         _check_wav_header(audio_file, size)
     audio_file.seek(0)
-    decoded = _decode(audio_file, head, audio_format, max_seconds)
+    decoded = _decode(audio_file, head, audio_format, formats, max_seconds)
     audio_file.seek(0)
     duration = round(decoded.frames / decoded.samplerate, 3)
     return AudioInfo(audio_format, duration, size, decoded.samplerate, decoded.channels, decoded.peak_dbfs)
@@ -154,7 +158,7 @@ class _Decoded:
     peak_dbfs: float
 
 
-def _decode(audio_file, head, audio_format, max_seconds):
+def _decode(audio_file, head, audio_format, formats, max_seconds):
     """Decode every frame, so a truncated or corrupt file is caught now rather than by the generator.
 
     The decoder, not the first bytes, decides what the file holds. libsndfile never decodes past the
@@ -169,7 +173,7 @@ def _decode(audio_file, head, audio_format, max_seconds):
         source = source.file
     try:
         with soundfile.SoundFile(source) as decoder:
-            _check_decoded_format(decoder.format, head, audio_format)
+            _check_decoded_format(decoder.format, head, audio_format, formats)
             _check_samplerate(decoder.samplerate)
             if max_seconds and decoder.frames > max_seconds * decoder.samplerate:
                 _check_duration(decoder.frames / decoder.samplerate)
@@ -183,10 +187,10 @@ def _decode(audio_file, head, audio_format, max_seconds):
     except (soundfile.LibsndfileError, RuntimeError, ValueError) as exc:
         # The decoder's own text names file objects and internals: it goes to the log, not to the person.
         logger.info("an upload that starts like %s could not be decoded: %s", audio_format, exc)
-        raise ReferenceRejected(_undecodable_sentence(audio_file, head, audio_format)) from None
+        raise ReferenceRejected(_undecodable_sentence(audio_file, head, audio_format, formats)) from None
 
 
-def _undecodable_sentence(audio_file, head, audio_format):
+def _undecodable_sentence(audio_file, head, audio_format, formats):
     """Why a file could not be decoded: for an MP3 tag, what it wraps instead of MPEG audio."""
     if head.startswith(b"ID3"):
         wrapped = _after_id3_tag(audio_file)
@@ -194,7 +198,9 @@ def _undecodable_sentence(audio_file, head, audio_format):
             return "This file holds only an MP3 tag (title, artist...) and no audio. Export the song again."
         description = _looks_like(wrapped)
         if description:
-            return f"This file starts with an MP3 tag but holds {description}; upload a WAV or MP3."
+            return (
+                f"This file starts with an MP3 tag but holds {description}; upload a {catalogue.formats_text(formats)}."
+            )
     return (
         f"This file starts like {audio_format.upper()} but could not be decoded. "
         "It may be damaged or cut short; export it again."
@@ -212,12 +218,14 @@ def _after_id3_tag(audio_file):
     return audio_file.read(12)
 
 
-def _check_decoded_format(decoded_format, head, audio_format):
+def _check_decoded_format(decoded_format, head, audio_format, formats):
     if decoded_format in DECODED_FORMATS[audio_format]:
         return
     holds = DECODED_FORMAT_NAMES.get(decoded_format, decoded_format)
     starts = "with an MP3 tag" if head.startswith(b"ID3") else f"like {audio_format.upper()}"
-    raise ReferenceRejected(f"This file starts {starts} but holds {holds} audio; upload a WAV or MP3.")
+    raise ReferenceRejected(
+        f"This file starts {starts} but holds {holds} audio; upload a {catalogue.formats_text(formats)}."
+    )
 
 
 def _check_samplerate(samplerate):

@@ -15,21 +15,22 @@ A job made from a draft and the sweeper both delete the draft row conditionally,
 transactions: whichever deletes it owns the file, so a file a job uses is never swept.
 """
 
+import functools
 import logging
-import os
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from jobs import flow, upstream
 from jobs.audio import AudioInfo
 from jobs.files import stored_reference_url_for_generator
 from jobs.models import DraftReference, Job
+from plumbing import enqueue
 from plumbing.errors import ExplainedError
+from plumbing.uploads import upload_display_name
 
 logger = logging.getLogger(__name__)
 A = DraftReference.AnalysisStatus
@@ -66,7 +67,7 @@ def draft_reference_create(*, owner, reference_track, reference_info: AudioInfo)
     now = timezone.now()
     draft = DraftReference(
         owner=owner,
-        reference_name=os.path.basename(reference_track.name)[:255],
+        reference_name=upload_display_name(reference_track.name),
         reference_format=reference_info.format,
         reference_duration=reference_info.duration,
         reference_size=reference_info.size,
@@ -80,7 +81,9 @@ def draft_reference_create(*, owner, reference_track, reference_info: AudioInfo)
     try:
         with transaction.atomic():
             draft.save(force_insert=True)
-            transaction.on_commit(lambda: _schedule_analysis_step(draft.id, 0))
+            enqueue.send_on_commit(
+                enqueue.ANALYZE_DRAFT, draft.id, 0, if_refused=functools.partial(_analysis_unqueued, draft.id)
+            )
     except Exception:
         default_storage.delete(draft.reference_track.name)
         raise
@@ -183,18 +186,16 @@ def _analysis_delay(poll_number):
 
 
 def _schedule_analysis_step(draft_id, poll_number, *, countdown=None):
-    """Send the next step to the app worker. The analysis is a nicety: when the broker cannot take the
-    message (say Redis is down as the draft is made), the draft still stands and its analysis is
-    marked unavailable, so the page shows the measurement alone."""
-    from jobs.tasks import analyze_draft  # jobs.tasks imports this module
+    """Send the next step to the app worker."""
+    if not enqueue.send(enqueue.ANALYZE_DRAFT, draft_id, poll_number, countdown=countdown):
+        _analysis_unqueued(draft_id)
 
-    try:
-        analyze_draft.apply_async(
-            args=[str(draft_id), poll_number], countdown=countdown, queue=settings.MUSICGEN_APP_QUEUE
-        )
-    except OperationalError:
-        logger.warning("the analysis of draft %s could not be queued: the broker is unreachable", draft_id)
-        _analysis_over(draft_id, A.UNAVAILABLE)
+
+def _analysis_unqueued(draft_id):
+    """The analysis is a nicety: when the broker cannot take its message (say Redis is down as the draft
+    is made), the draft still stands and its analysis is marked unavailable, so the page shows the
+    measurement alone."""
+    _analysis_over(draft_id, A.UNAVAILABLE)
 
 
 # --- beat ---------------------------------------------------------------------------------------

@@ -40,17 +40,17 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from jobs import audio, polling, upstream
 from jobs.files import reference_url_for_generator
 from jobs.models import Job, JobEvent, song_key, stem_key
-from musicgen.celery import app as celery_app
+from plumbing import enqueue
 from plumbing.errors import ExplainedError
 from plumbing.uploads import upload_display_name
 
 logger = logging.getLogger(__name__)
 S = Job.Status
+STEP_TASKS = {"submit": enqueue.SUBMIT, "poll": enqueue.POLL, "download": enqueue.DOWNLOAD}
 
 
 # --- transitions ---------------------------------------------------------------------------------
@@ -134,8 +134,7 @@ def job_record(job: Job, *, versions: int = 1) -> None:
         for sibling in siblings:
             sibling.save(force_insert=True)
             JobEvent.objects.create(job=sibling, attempt=sibling.attempt, to_status=S.QUEUED, note="Uploaded.")
-            # robust: whatever goes wrong sending the message, the person still gets their job page.
-            transaction.on_commit(functools.partial(schedule, "submit", sibling.id), robust=True)
+            schedule_on_commit("submit", sibling.id)
 
 
 def _sibling_of(job: Job, version_number: int) -> Job:
@@ -189,7 +188,7 @@ def job_retry(job, *, by):
             seen_working_at=None,
         )
         if moved:
-            transaction.on_commit(lambda: schedule("submit", job.id), robust=True)
+            schedule_on_commit("submit", job.id)
     return moved
 
 
@@ -502,19 +501,18 @@ def schedule(step, job_id, *args, countdown=None, **fields):
     """Send a step to the app worker and record when it is due (with `fields`, in the same update: a poll
     of a thousand jobs in flight saves a write); return whether the broker took it.
 
-    Steps go by name: jobs/tasks.py imports this module. A broker that is down is logged, not raised:
-    the job's state is in the database already, and the reconciler sends the step once it is overdue.
+    A broker that is down is logged, not raised (plumbing/enqueue.py): the job's state is in the
+    database already, and the reconciler sends the step once it is overdue.
     """
     due = timezone.now() + timedelta(seconds=countdown or 0)
     Job.objects.filter(id=job_id).update(next_attempt_at=due, **fields)
-    try:
-        celery_app.send_task(
-            f"jobs.tasks.{step}", args=[str(job_id), *args], countdown=countdown, queue=settings.MUSICGEN_APP_QUEUE
-        )
-    except BrokerUnavailable:
-        logger.warning("job %s: the broker did not take the %s step; the reconciler will send it again", job_id, step)
-        return False
-    return True
+    return enqueue.send(STEP_TASKS[step], job_id, *args, countdown=countdown)
+
+
+def schedule_on_commit(step, job_id):
+    """`schedule` once the current transaction commits: whatever goes wrong sending, the person who
+    made or retried the job still gets its page."""
+    transaction.on_commit(functools.partial(schedule, step, job_id), robust=True)
 
 
 def _backoff(tries):

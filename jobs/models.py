@@ -4,7 +4,6 @@ The database is the truth about every job; Celery only carries job ids. Transiti
 statuses live in jobs/flow.py, never here: a model method only reads its own row.
 """
 
-import hashlib
 import uuid
 from pathlib import PurePosixPath
 
@@ -47,8 +46,8 @@ class Job(models.Model):
     MOVING_STATUSES = (Status.QUEUED, Status.SUBMITTING, Status.GENERATING, Status.DOWNLOADING)
     CANCELLABLE_STATUSES = (Status.QUEUED, Status.GENERATING)  # not mid-request to the generator
     RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELLED)
-    # The stems a song may come with (by the names the local service and our URLs use) and their fields.
-    STEM_FIELDS = {"vocals": "vocals_stem", "instrumental": "instrumental_stem"}
+    # The stems a song may come with (generation/catalogue.py names them) and their fields.
+    STEM_FIELDS = {stem: f"{stem}_stem" for stem in catalogue.STEMS}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # A deleted person's songs stay in their team's library, made by "a former member".
@@ -220,10 +219,6 @@ class JobEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} -> {self.to_status}"
-
-
-def hash_share_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ShareLinkQuerySet(models.QuerySet):

@@ -11,10 +11,12 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from jobs.models import Job, ShareLink, hash_share_token
+from jobs.models import Job, ShareLink
+from plumbing.tokens import row_for_token
 from teams.selectors import admin_team_ids_of, team_ids_of
 
 HISTORY_PERIODS = {
@@ -123,8 +125,8 @@ def share_links_of(job):
 
 def share_link_for_token(token):
     """The unexpired share link a public token opens (looked up by the token's hash), or a 404."""
-    return get_object_or_404(
-        ShareLink.objects.active().select_related("job"),
-        token_hash=hash_share_token(token),
-        job__status=Job.Status.COMPLETED,
-    )
+    links = ShareLink.objects.active().select_related("job").filter(job__status=Job.Status.COMPLETED)
+    link = row_for_token(links, token)
+    if link is None:
+        raise Http404("No song is shared with this link.")
+    return link

@@ -1,15 +1,13 @@
 """Share links: a random token shown once to the owner; the database keeps only its hash and a hint."""
 
-import secrets
 from datetime import timedelta
 
 from django.utils import timezone
 
-from jobs.models import Job, ShareLink, hash_share_token
+from jobs.models import Job, ShareLink
 from plumbing.errors import ExplainedError
+from plumbing.tokens import hash_token, new_token, token_hint
 
-TOKEN_BYTES = 32  # 256 bits from secrets.token_urlsafe: unguessable, so a plain SHA-256 is enough
-HINT_LENGTH = 6
 EXPIRY_DAYS = {
     ShareLink.Expiry.ONE_DAY: 1,
     ShareLink.Expiry.SEVEN_DAYS: 7,
@@ -27,11 +25,11 @@ def share_link_create(*, job, created_by, expiry=ShareLink.Expiry.THIRTY_DAYS):
     if job.status != Job.Status.COMPLETED:
         raise NotShareable("Only a finished song can be shared; wait until this job is completed.")
     days = EXPIRY_DAYS[ShareLink.Expiry(expiry)]
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     link = ShareLink.objects.create(
         job=job,
-        token_hash=hash_share_token(token),
-        token_hint=token[:HINT_LENGTH],
+        token_hash=hash_token(token),
+        token_hint=token_hint(token),
         created_by=created_by,
         expires_at=None if days is None else timezone.now() + timedelta(days=days),
     )

@@ -26,10 +26,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from localgen.flow import _sentence, send_to_engine
+from localgen.flow import _sentence
 from localgen.models import Analysis
 from localgen.reference import ReferenceUnavailable, fetch_reference
 from localgen.views import _error, bearer_key_required, json_object_body, owned_by_key, refused_reference_url
+from plumbing import enqueue
 
 logger = logging.getLogger(__name__)
 S = Analysis.Status
@@ -86,7 +87,7 @@ def analysis_create(*, key, reference_audio_url: str) -> Analysis:
     """Record a queued analysis and send it to the engine worker once the row is committed."""
     with transaction.atomic():
         analysis = Analysis.objects.create(key=key, reference_audio_url=reference_audio_url)
-        transaction.on_commit(lambda: send_to_engine("analyze_reference", analysis.id), robust=True)
+        enqueue.send_on_commit(enqueue.ANALYZE_REFERENCE, analysis.id)
     return analysis
 
 

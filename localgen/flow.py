@@ -39,12 +39,11 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from generation import catalogue
 from localgen.models import Generation
 from localgen.reference import ReferenceUnavailable, fetch_reference
-from musicgen.celery import app as celery_app
+from plumbing import enqueue
 
 logger = logging.getLogger(__name__)
 S = Generation.Status
@@ -52,6 +51,8 @@ S = Generation.Status
 # A render that takes longer is stopped (soft limit) and its generation failed with a reason.
 RENDER_SOFT_TIME_LIMIT = 600
 RENDER_HARD_TIME_LIMIT = RENDER_SOFT_TIME_LIMIT + 60
+# The file the engine writes each stem to, in its `stems_dir`.
+ENGINE_STEM_FILES = {"vocals": "vocals.wav", "instrumental": "accompaniment.wav"}
 
 
 class ReferenceRefused(Exception):
@@ -63,20 +64,8 @@ def generation_create(*, key, **request_fields):
     send it to the engine worker once the row is committed."""
     with transaction.atomic():
         generation = Generation.objects.create(key=key, **request_fields)
-        transaction.on_commit(lambda: send_to_engine("render_generation", generation.id), robust=True)
+        enqueue.send_on_commit(enqueue.RENDER_GENERATION, generation.id)
     return generation
-
-
-def send_to_engine(task, object_id):
-    """Send a render or an analysis to the engine worker; a broker that is down is logged, not raised.
-
-    By name: localgen/tasks.py imports this module. The row stays queued: the sweep sends a lost
-    render again, and the app gives up on a lost analysis at its own deadline.
-    """
-    try:
-        celery_app.send_task(f"localgen.tasks.{task}", args=[str(object_id)])
-    except BrokerUnavailable:
-        logger.warning("%s %s: the broker did not take it; it stays queued", task, object_id)
 
 
 def render_step(generation_id):
@@ -157,8 +146,8 @@ def _render(generation, render):
         with open(song_path, "rb") as song:
             generation.audio_file.save(song_name, File(song), save=False)
         if not generation.is_instrumental:  # an instrumental's vocal stem is silence
-            for field, wav_name in (("vocals_file", "vocals.wav"), ("instrumental_file", "accompaniment.wav")):
-                _store_stem(getattr(generation, field), stems / wav_name)
+            for stem, field in Generation.STEM_FIELDS.items():
+                _store_stem(getattr(generation, field), stems / ENGINE_STEM_FILES[stem])
     stored = [generation.audio_file, generation.vocals_file, generation.instrumental_file]
     moved = _this_render(generation).update(
         status=S.COMPLETED,
@@ -226,12 +215,12 @@ def sweep_stale():
                 "out of memory). Send the generation again later.",
             )
         elif lost.update(status=S.QUEUED, heartbeat_at=now):
-            send_to_engine("render_generation", generation_id)
+            enqueue.send(enqueue.RENDER_GENERATION, generation_id)
             resent += 1
     waiting = Generation.objects.filter(status=S.QUEUED, heartbeat_at__lt=lost_before)
     for generation_id in waiting.values_list("id", flat=True):
         if waiting.filter(id=generation_id).update(heartbeat_at=now):
-            send_to_engine("render_generation", generation_id)
+            enqueue.send(enqueue.RENDER_GENERATION, generation_id)
             resent += 1
     return failed, resent
 

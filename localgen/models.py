@@ -43,6 +43,9 @@ class Generation(models.Model):
         COMPLETED = "completed", "Completed"
         ERROR = "error", "Error"
 
+    # The stems a sung song comes with (generation/catalogue.py names them) and their fields.
+    STEM_FIELDS = {stem: f"{stem}_file" for stem in catalogue.STEMS}
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # random: unguessable
     key = models.ForeignKey(GenerationKey, on_delete=models.CASCADE, related_name="generations")
     # The request as its model's schema sent it (generation/catalogue.py): `prompt` holds the lyrics

@@ -11,9 +11,9 @@ sees only its own generations. Errors are JSON objects with an "error" sentence.
 import functools
 import json
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
@@ -27,21 +27,23 @@ from localgen import flow
 from localgen.keys import generation_key_for
 from localgen.models import Generation
 from localgen.reference import reference_url_problem
+from plumbing import signed_urls
 from plumbing.file_responses import storage_signs_urls, stored_file_response
 from plumbing.ratelimit import PerClientLimit
 
 REFERENCE_URL_MAX_CHARS = 2000
-AUDIO_URL_SALT = "localgen.audio-file"
-AUDIO_URL_VALID_FOR = 3600  # seconds; every status answer hands out a fresh URL
-# Stems in the status answer, by name, and the Generation field each is stored in.
-STEM_FIELDS = {"vocals": "vocals_file", "instrumental": "instrumental_file"}
-SERVED_FIELDS = ("audio_file", *STEM_FIELDS.values())
+AUDIO_URL_PURPOSE = "localgen.audio-file"
+AUDIO_URL_VALID_FOR = timedelta(hours=1)  # every status answer hands out a fresh URL
+SERVED_FIELDS = ("audio_file", *Generation.STEM_FIELDS.values())
 is_http_url = URLValidator(schemes=["http", "https"])
 SEND_AN_OBJECT = "Send a JSON object with the model and its fields (prompt, lyrics, reference_audio_url...)."
 # The hosted API may write lyrics from the style (lyrics_optimizer); this service sings only what it is sent.
 WRITES_NO_LYRICS = "This local service writes no lyrics itself: send the lyrics, or ask for an instrumental."
 REFERENCE_URL_EXPECTED = "Send the reference as the http or https URL of a recording."
-REFERENCE_URL_REQUIRED = "is required: the http or https URL of a reference recording (WAV or MP3)"
+REFERENCE_URL_REQUIRED = (
+    "is required: the http or https URL of a reference recording "
+    f"({catalogue.formats_text(catalogue.REFERENCE_FORMATS)})"
+)
 KEY_FAILURES = PerClientLimit("localgen-key-failures", limit=settings.LOCALGEN_KEY_FAILURES_PER_MINUTE)
 
 
@@ -173,7 +175,9 @@ def _generation_status(request, key):
         if generation.lyrics_timing is not None:
             answer["lyrics_timing"] = generation.lyrics_timing
         if generation.vocals_file and generation.instrumental_file:
-            answer["stems"] = {stem: {"url": _file_url(generation, field)} for stem, field in STEM_FIELDS.items()}
+            answer["stems"] = {
+                stem: {"url": _file_url(generation, field)} for stem, field in Generation.STEM_FIELDS.items()
+            }
     return JsonResponse(answer)
 
 
@@ -189,19 +193,19 @@ def owned_by_key(model, key, object_id):
 
 def _file_url(generation, field):
     """An absolute URL anyone holding it can download the generation's `field` file (the song, a stem)
-    from, for AUDIO_URL_VALID_FOR seconds."""
+    from, for AUDIO_URL_VALID_FOR."""
     if storage_signs_urls():
-        return default_storage.url(getattr(generation, field).name, expire=AUDIO_URL_VALID_FOR)
-    token = signing.dumps([str(generation.id), field], salt=AUDIO_URL_SALT)
+        return default_storage.url(getattr(generation, field).name, expire=int(AUDIO_URL_VALID_FOR.total_seconds()))
+    token = signed_urls.sign([str(generation.id), field], purpose=AUDIO_URL_PURPOSE, valid_for=AUDIO_URL_VALID_FOR)
     return settings.PUBLIC_BASE_URL + reverse("localgen:audio_file", args=[token])
 
 
 @require_safe
 def audio_file(request, token):
-    try:
-        generation_id, field = signing.loads(token, salt=AUDIO_URL_SALT, max_age=AUDIO_URL_VALID_FOR)
-    except (signing.BadSignature, ValueError, TypeError):  # forged, expired, or a token of another shape
-        raise Http404("This song link is not valid or has expired; ask for the generation's status again.") from None
+    grant = signed_urls.read(token, purpose=AUDIO_URL_PURPOSE)
+    if grant is None:
+        raise Http404("This song link is not valid or has expired; ask for the generation's status again.")
+    generation_id, field = grant
     generation = Generation.objects.filter(id=generation_id, status=Generation.Status.COMPLETED).first()
     if generation is None or field not in SERVED_FIELDS or not getattr(generation, field):
         raise Http404("This song no longer exists.")

@@ -4,11 +4,15 @@
   the app worker.
 - MUSICGEN_ENGINE_QUEUE ("engine"): the local generation service's renders and analyses, run by the engine worker.
 Their names, the default queue and the route live in settings (CELERY_TASK_DEFAULT_QUEUE, CELERY_TASK_ROUTES).
+
+Only this module and the tasks know the app: everything else sends tasks by name (plumbing/enqueue.py).
 """
 
 import os
 
 from celery import Celery, signals
+
+from plumbing import enqueue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "musicgen.settings")
 
@@ -22,18 +26,18 @@ def schedule_reconciler(sender, **kwargs):
     from django.conf import settings
 
     sender.add_periodic_task(
-        settings.MUSICGEN_RECONCILE_EVERY_SECONDS, sender.signature("jobs.tasks.reconcile"), name="reconcile jobs"
+        settings.MUSICGEN_RECONCILE_EVERY_SECONDS, sender.signature(enqueue.RECONCILE), name="reconcile jobs"
     )
     # The local service's own sweeper: re-sends renders whose engine worker died and lost messages,
     # often enough that a lost render is rendered again well within the app's job deadline.
     sender.add_periodic_task(
         settings.LOCALGEN_SWEEP_EVERY_SECONDS,
-        sender.signature("localgen.tasks.sweep_stale_generations"),
+        sender.signature(enqueue.SWEEP_STALE_GENERATIONS),
         name="sweep stale local generations",
     )
     # Files uploaded on the new-song page but never made into a song, and old local analyses.
-    sender.add_periodic_task(600, sender.signature("jobs.tasks.sweep_expired_drafts"), name="sweep expired drafts")
-    sender.add_periodic_task(600, sender.signature("localgen.tasks.sweep_old_analyses"), name="sweep old analyses")
+    sender.add_periodic_task(600, sender.signature(enqueue.SWEEP_EXPIRED_DRAFTS), name="sweep expired drafts")
+    sender.add_periodic_task(600, sender.signature(enqueue.SWEEP_OLD_ANALYSES), name="sweep old analyses")
 
 
 @signals.setup_logging.connect

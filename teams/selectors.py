@@ -6,7 +6,7 @@ The job selectors ask these (as subqueries, so a page spends no extra query on t
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from plumbing.tokens import hash_token
+from plumbing.tokens import row_for_token
 from teams.models import Invitation, Membership, Team
 
 
@@ -36,4 +36,4 @@ def pending_invitations_of(team: Team) -> QuerySet:
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    return Invitation.objects.usable().select_related("team").filter(token_hash=hash_token(token)).first()
+    return row_for_token(Invitation.objects.usable().select_related("team"), token)

@@ -7,10 +7,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from plumbing.errors import ExplainedError
-from plumbing.tokens import hash_token, new_token
+from plumbing.tokens import hash_token, new_token, token_hint
 from teams.models import Invitation, Membership, Team
 
-HINT_LENGTH = 6
 Role = Membership.Role
 
 
@@ -48,7 +47,7 @@ def invitation_create(*, team: Team, created_by, days: int | None, max_uses: int
     invitation = Invitation.objects.create(
         team=team,
         token_hash=hash_token(token),
-        token_hint=token[:HINT_LENGTH],
+        token_hint=token_hint(token),
         created_by=created_by,
         expires_at=None if days is None else timezone.now() + timedelta(days=days),
         max_uses=max_uses,

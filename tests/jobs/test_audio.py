@@ -64,6 +64,13 @@ def test_zip_archive_named_mp3_is_rejected_as_zip():
         measure_reference(upload("song.mp3", archive.getvalue()))
 
 
+def test_a_file_that_is_not_audio_is_refused_naming_the_formats_the_chosen_model_takes():
+    with pytest.raises(ReferenceRejected) as rejected:
+        measure_reference(upload("song.mp3", b"\x00\x01\x02\x03" * 1000), model_name="minimax/music-cover")
+
+    assert rejected.value.message == "This file is not a MP3, WAV or FLAC recording. Upload a .mp3, .wav or .flac song."
+
+
 def test_unknown_bytes_are_rejected_as_not_audio():
     with pytest.raises(ReferenceRejected, match="not a WAV or MP3 recording"):
         measure_reference(upload("song.wav", b"\x00\x01\x02\x03" * 1000))

@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 
 from django.core import signing
 
-from jobs.files import GENERATOR_URL_SALT, reference_url_for_generator
+from jobs.files import GENERATOR_URL_PURPOSE, reference_url_for_generator
 from tests.factories import JobFactory
 
 
@@ -32,6 +32,7 @@ def test_an_expired_reference_url_answers_404(client, db):
 
 def test_a_forged_reference_url_answers_404(client, db):
     job = JobFactory()
-    forged = signing.dumps({"name": job.reference_track.name, "expires": 2**40}, salt=GENERATOR_URL_SALT, key="guess")
+    grant = {"payload": {"name": job.reference_track.name}, "expires": 2**40}
+    forged = signing.dumps(grant, salt=GENERATOR_URL_PURPOSE, key="guess")
 
     assert client.get(f"/files/reference/{forged}/").status_code == 404

@@ -64,6 +64,12 @@ def test_asking_without_a_reference_url_names_the_missing_field(client, app_key)
     assert not Analysis.objects.exists()
 
 
+def test_the_missing_reference_url_sentence_names_every_format_a_model_takes(client, app_key):
+    response = client.post(URL, {}, content_type="application/json", headers=bearer(app_key[1]))
+
+    assert "a reference recording (FLAC, MP3 or WAV)" in response.json()["error"]
+
+
 def test_asking_with_a_body_that_is_not_json_says_so(client, app_key):
     response = client.post(URL, "not json", content_type="application/json", headers=bearer(app_key[1]))
     assert response.status_code == 400

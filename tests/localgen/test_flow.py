@@ -139,14 +139,6 @@ def silent_since(seconds):
     return timezone.now() - timedelta(seconds=seconds)
 
 
-@pytest.fixture
-def engine_queue(monkeypatch):
-    """The renders the flow sends, instead of a broker no engine worker reads in these tests."""
-    sent = []
-    monkeypatch.setattr(flow.celery_app, "send_task", lambda name, args: sent.append((name, args)))
-    return sent
-
-
 def test_sweep_sends_a_render_whose_heartbeat_stopped_to_the_engine_again(generation, engine_queue, settings):
     Generation.objects.filter(id=generation.id).update(
         status="generating", render_tries=1, heartbeat_at=silent_since(settings.LOCALGEN_LOST_AFTER_SECONDS + 1)

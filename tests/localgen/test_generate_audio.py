@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from django.core import signing
 from django.core.files.base import ContentFile
 from django.test import Client
 
 from localgen.models import Generation
-from localgen.views import AUDIO_URL_SALT
+from localgen.views import AUDIO_URL_PURPOSE, AUDIO_URL_VALID_FOR
+from plumbing import signed_urls
 from tests.localgen.conftest import bearer
 
 URL = "/v2/generate/audio"
@@ -28,11 +28,8 @@ def status(client, generation_id, key):
 
 
 def test_post_creates_a_queued_generation_and_sends_it_to_the_engine_on_commit(
-    client, app_key, django_capture_on_commit_callbacks, monkeypatch
+    client, app_key, django_capture_on_commit_callbacks, engine_queue
 ):
-    sent = []
-    monkeypatch.setattr("localgen.flow.celery_app.send_task", lambda name, args: sent.append((name, args)))
-
     with django_capture_on_commit_callbacks(execute=True):
         response = post(client, VALID_BODY, app_key[1])
 
@@ -42,7 +39,7 @@ def test_post_creates_a_queued_generation_and_sends_it_to_the_engine_on_commit(
     generation = Generation.objects.get(id=answer["id"])
     assert generation.key == app_key[0]
     assert generation.prompt == VALID_BODY["prompt"]  # as sent: the engine reads the ## markers itself
-    assert sent == [("localgen.tasks.render_generation", [answer["id"]])]
+    assert engine_queue == [("localgen.tasks.render_generation", [answer["id"]])]
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer not-a-key-of-ours-at-all-really", "Basic dXNlcjpwYXNz"])
@@ -268,6 +265,8 @@ def test_a_completed_generation_without_stems_or_timing_answers_as_the_hosted_co
 
 def test_a_file_token_for_a_field_that_is_not_served_is_not_found(client, app_key):
     generation = completed_with_stems(app_key)
-    token = signing.dumps([str(generation.id), "reference_audio_url"], salt=AUDIO_URL_SALT)
+    token = signed_urls.sign(
+        [str(generation.id), "reference_audio_url"], purpose=AUDIO_URL_PURPOSE, valid_for=AUDIO_URL_VALID_FOR
+    )
 
     assert client.get(f"/v2/generate/files/{token}/").status_code == 404

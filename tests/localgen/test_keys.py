@@ -1,5 +1,6 @@
-from localgen.keys import generation_key_create, generation_key_for, hash_key
+from localgen.keys import generation_key_create, generation_key_for
 from localgen.models import GenerationKey
+from plumbing.tokens import hash_token
 
 
 def test_a_new_key_is_stored_only_as_prefix_and_hash(db):
@@ -7,7 +8,7 @@ def test_a_new_key_is_stored_only_as_prefix_and_hash(db):
 
     stored = GenerationKey.objects.values().get(id=key.id)
     assert plaintext not in str(stored)
-    assert stored["key_hash"] == hash_key(plaintext)
+    assert stored["key_hash"] == hash_token(plaintext)
     assert plaintext.startswith(stored["prefix"])
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobs.models import DraftReference, Job
+from plumbing.uploads import UPLOAD_NAME_MAX_CHARS, upload_display_name
 from tests.audio_samples import tone_wav
 from tests.factories import DraftReferenceFactory
 from tests.fake_upstream import FakeUpstream
@@ -46,6 +47,15 @@ def test_a_chosen_file_is_stored_once_as_one_draft_of_its_owner(owner_client, ow
     assert (draft.owner, draft.reference_name, draft.reference_format) == (owner, "my demo.wav", "wav")
     assert draft.reference_duration == pytest.approx(16.0)
     assert draft.analysis_status == DraftReference.AnalysisStatus.PENDING
+
+
+def test_a_drafts_name_keeps_to_the_upload_name_rule_of_a_direct_upload(owner_client):
+    sent = "my   demo " + "a" * 200 + ".wav"
+    owner_client.post(DRAFTS, {"reference_track": wav_upload(16.0, name=sent)})
+
+    stored = DraftReference.objects.get().reference_name
+    assert stored == upload_display_name(sent)
+    assert stored.startswith("my demo a") and stored.endswith(".wav") and len(stored) == UPLOAD_NAME_MAX_CHARS
 
 
 def test_a_draft_expires_after_the_configured_hours(owner_client, settings):

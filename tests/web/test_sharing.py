@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobs import sharing, views
-from jobs.models import ShareLink, hash_share_token
+from jobs.models import ShareLink
+from plumbing.tokens import hash_token
 from tests.factories import JobFactory
 from tests.web.conftest import logged_in
 
@@ -31,7 +32,7 @@ def test_only_the_tokens_hash_and_hint_are_stored(owner_client, completed_job):
     _, _, token = create_link(owner_client, completed_job)
     link = ShareLink.objects.get()
     assert len(token) >= 43  # 32 random bytes, URL-safe base64
-    assert link.token_hash == hash_share_token(token)
+    assert link.token_hash == hash_token(token)
     assert link.token_hint == token[:6]
     assert all(token not in str(value) for value in ShareLink.objects.values().get().values())
 
