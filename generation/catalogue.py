@@ -159,10 +159,19 @@ def reference_formats(model_name: str | None) -> tuple[str, ...]:
     return model.reference.formats if model and model.reference else REFERENCE_FORMATS
 
 
-def formats_text(formats: tuple[str, ...], *, as_extensions: bool = False) -> str:
-    """Formats as a sentence names them: "WAV or MP3", "MP3, WAV or FLAC"; as extensions ".wav or .mp3"."""
+# Formats whose names are spoken letter by letter from a vowel sound: "an MP3", but "a WAV", "a FLAC".
+SPOKEN_WITH_AN = frozenset({"mp3"})
+
+
+def formats_text(formats: tuple[str, ...], *, as_extensions: bool = False, article: bool = False) -> str:
+    """Formats as a sentence names them: "WAV or MP3", "MP3, WAV or FLAC"; as extensions ".wav or .mp3";
+    with `article`, "a WAV or MP3", "an MP3, WAV or FLAC"."""
     names = [f".{name}" if as_extensions else name.upper() for name in formats]
-    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+    text = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+    if not article:
+        return text
+    spoken_with_an = not as_extensions and formats[0] in SPOKEN_WITH_AN  # ".mp3" is spoken "dot M P 3"
+    return f"{'an' if spoken_with_an else 'a'} {text}"
 
 
 @dataclass(frozen=True)

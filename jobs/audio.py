@@ -71,14 +71,14 @@ def sniff_format(head, formats):
         return "mp3"
     if head[:4] == b"fLaC":
         return "flac"
-    names = catalogue.formats_text(formats)
+    names = catalogue.formats_text(formats, article=True)
     description = _looks_like(head)
     if description:
         raise ReferenceRejected(
-            f"This looks like {description}, not {names}. Upload a {names} recording (convert it first if it is audio)."
+            f"This looks like {description}, not {names}. Upload {names} recording (convert it first if it is audio)."
         )
-    extensions = catalogue.formats_text(formats, as_extensions=True)
-    raise ReferenceRejected(f"This file is not a {names} recording. Upload a {extensions} song.")
+    extensions = catalogue.formats_text(formats, as_extensions=True, article=True)
+    raise ReferenceRejected(f"This file is not {names} recording. Upload {extensions} song.")
 
 
 def _is_mpeg_audio_frame(head):
@@ -198,9 +198,7 @@ def _undecodable_sentence(audio_file, head, audio_format, formats):
             return "This file holds only an MP3 tag (title, artist...) and no audio. Export the song again."
         description = _looks_like(wrapped)
         if description:
-            return (
-                f"This file starts with an MP3 tag but holds {description}; upload a {catalogue.formats_text(formats)}."
-            )
+            return f"This file starts with an MP3 tag but holds {description}; upload {catalogue.formats_text(formats, article=True)}."
     return (
         f"This file starts like {audio_format.upper()} but could not be decoded. "
         "It may be damaged or cut short; export it again."
@@ -224,7 +222,7 @@ def _check_decoded_format(decoded_format, head, audio_format, formats):
     holds = DECODED_FORMAT_NAMES.get(decoded_format, decoded_format)
     starts = "with an MP3 tag" if head.startswith(b"ID3") else f"like {audio_format.upper()}"
     raise ReferenceRejected(
-        f"This file starts {starts} but holds {holds} audio; upload a {catalogue.formats_text(formats)}."
+        f"This file starts {starts} but holds {holds} audio; upload {catalogue.formats_text(formats, article=True)}."
     )
 
 

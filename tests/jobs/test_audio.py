@@ -60,7 +60,7 @@ def test_zip_archive_named_mp3_is_rejected_as_zip():
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("song.mp3", b"not audio")
-    with pytest.raises(ReferenceRejected, match="looks like a ZIP archive, not WAV or MP3"):
+    with pytest.raises(ReferenceRejected, match="looks like a ZIP archive, not a WAV or MP3"):
         measure_reference(upload("song.mp3", archive.getvalue()))
 
 
@@ -68,7 +68,9 @@ def test_a_file_that_is_not_audio_is_refused_naming_the_formats_the_chosen_model
     with pytest.raises(ReferenceRejected) as rejected:
         measure_reference(upload("song.mp3", b"\x00\x01\x02\x03" * 1000), model_name="minimax/music-cover")
 
-    assert rejected.value.message == "This file is not a MP3, WAV or FLAC recording. Upload a .mp3, .wav or .flac song."
+    assert (
+        rejected.value.message == "This file is not an MP3, WAV or FLAC recording. Upload a .mp3, .wav or .flac song."
+    )
 
 
 def test_unknown_bytes_are_rejected_as_not_audio():

@@ -92,40 +92,40 @@ REFUSED = [
         id="plain text named .mp3",
     ),
     pytest.param(
-        "song.wav", b'{"song": "no"}', "This looks like a text or JSON file, not WAV or MP3.", id="JSON named .wav"
+        "song.wav", b'{"song": "no"}', "This looks like a text or JSON file, not a WAV or MP3.", id="JSON named .wav"
     ),
     pytest.param(
         "song.mp3",
         b"<html><body>hi</body></html>",
-        "This looks like an HTML or XML file, not WAV or MP3.",
+        "This looks like an HTML or XML file, not a WAV or MP3.",
         id="HTML named .mp3",
     ),
-    pytest.param("song.mp3", zip_archive(), "This looks like a ZIP archive, not WAV or MP3.", id="ZIP named .mp3"),
+    pytest.param("song.mp3", zip_archive(), "This looks like a ZIP archive, not a WAV or MP3.", id="ZIP named .mp3"),
     pytest.param(
         "song.wav",
         b"\x89PNG\r\n\x1a\n" + b"\x00" * 500,
-        "This looks like a PNG image, not WAV or MP3.",
+        "This looks like a PNG image, not a WAV or MP3.",
         id="PNG named .wav",
     ),
     pytest.param(
         "song.mp3",
         b"\xff\xd8\xff\xe0" + b"\x00" * 500,
-        "This looks like a JPEG image, not WAV or MP3.",
+        "This looks like a JPEG image, not a WAV or MP3.",
         id="JPEG named .mp3",
     ),
     pytest.param(
-        "song.mp3", b"%PDF-1.7\n" + b"0" * 500, "This looks like a PDF document, not WAV or MP3.", id="PDF named .mp3"
+        "song.mp3", b"%PDF-1.7\n" + b"0" * 500, "This looks like a PDF document, not a WAV or MP3.", id="PDF named .mp3"
     ),
-    pytest.param("song.mp3", mp4_header(), "This looks like an MP4/M4A file, not WAV or MP3.", id="MP4 named .mp3"),
-    pytest.param("song.mp3", ogg(16.0), "This looks like an Ogg file, not WAV or MP3.", id="Ogg Vorbis named .mp3"),
+    pytest.param("song.mp3", mp4_header(), "This looks like an MP4/M4A file, not a WAV or MP3.", id="MP4 named .mp3"),
+    pytest.param("song.mp3", ogg(16.0), "This looks like an Ogg file, not a WAV or MP3.", id="Ogg Vorbis named .mp3"),
     pytest.param("song.wav", flac(16.0), "minimax-music takes WAV or MP3 references, not FLAC.", id="FLAC named .wav"),
     pytest.param(
-        "song.wav", gzip.compress(WAV_16_S), "This looks like a gzip archive, not WAV or MP3.", id="gzip named .wav"
+        "song.wav", gzip.compress(WAV_16_S), "This looks like a gzip archive, not a WAV or MP3.", id="gzip named .wav"
     ),
     pytest.param(
         "song.mp3",
         b"MThd\x00\x00\x00\x06" + b"\x00" * 100,
-        "This looks like a MIDI file, not WAV or MP3.",
+        "This looks like a MIDI file, not a WAV or MP3.",
         id="MIDI named .mp3",
     ),
     pytest.param(
@@ -165,7 +165,7 @@ REFUSED = [
         id="ID3 tag and nothing else",
     ),
     pytest.param(
-        "song.mp3", aac_adts_stream(), "This looks like an AAC stream, not WAV or MP3.", id="AAC stream named .mp3"
+        "song.mp3", aac_adts_stream(), "This looks like an AAC stream, not a WAV or MP3.", id="AAC stream named .mp3"
     ),
     pytest.param(
         "song.mp3", MP3_16_S[: len(MP3_16_S) // 3], "the reference must be longer than 15 s.", id="MP3 cut to a third"

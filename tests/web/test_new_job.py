@@ -62,7 +62,7 @@ def test_real_short_sung_clip_is_rejected_with_its_duration(owner_client):
 
 def test_zip_renamed_mp3_is_rejected_as_a_zip_archive(owner_client, owner):
     response = owner_client.post(NEW, {"prompt": LYRICS, "reference_track": zip_named_mp3()})
-    assert "This looks like a ZIP archive, not WAV or MP3." in response.content.decode()
+    assert "This looks like a ZIP archive, not a WAV or MP3." in response.content.decode()
     assert not Job.objects.filter(owner=owner).exists()
 
 
