@@ -146,10 +146,12 @@ class JobActionView(APIView):
         return job_answer(request, job)
 
 
+@extend_schema_view(post=extend_schema(summary="Cancel a queued or generating job"))
 class JobCancelView(JobActionView):
     service = staticmethod(services.job_cancel)
 
 
+@extend_schema_view(post=extend_schema(summary="Retry a failed or cancelled job as a new attempt"))
 class JobRetryView(JobActionView):
     service = staticmethod(services.job_retry)
 
