@@ -1,4 +1,5 @@
-"""What the API answers: jobs with their steps and URLs, share links, teams. Reads only; writes go through forms."""
+"""What the API answers: jobs with their steps and URLs, share links, teams. Reads only: requests are checked
+by the pages' forms and acted on by jobs/services.py and jobs/sharing.py."""
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field

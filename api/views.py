@@ -1,12 +1,12 @@
-"""The JSON API: the same forms, services (jobs/flow.py, jobs/sharing.py) and selectors as the pages.
+"""The JSON API: the same forms, services (jobs/services.py, jobs/sharing.py) and selectors as the pages.
 
 Access follows the pages exactly: `selectors.job_for_viewer` for reading, playing and sharing a job,
-`selectors.job_for_manager` for cancel, retry, delete and revoking links.
+`selectors.job_for_manager` for cancel, retry, delete and pick, `selectors.share_link_for_manager` for
+revoking links. A service's refusal is answered as {"detail": its sentence}, 409 unless said otherwise.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status as http
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
@@ -25,19 +25,19 @@ from api.serializers import (
     ShareLinkSerializer,
     TeamSerializer,
 )
-from jobs import flow, selectors, sharing
+from jobs import selectors, services, sharing
+from jobs.downloads import song_response
 from jobs.forms import HistoryFilterForm, JobCreateForm, ShareLinkCreateForm
 from jobs.models import Job, ShareLink
-from jobs.views import HISTORY_PAGE_SIZE, song_response
-from teams.models import Membership
-from teams.selectors import teams_of
+from plumbing.errors import ExplainedError
+from teams.selectors import memberships_of, team_of, teams_of
 
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No job of that id that you can see.")
 NOT_ALLOWED = OpenApiResponse(DetailSerializer, description="Only the owner or a team admin may do this.")
 
 
 class JobPagination(PageNumberPagination):
-    page_size = HISTORY_PAGE_SIZE
+    page_size = selectors.HISTORY_PAGE_SIZE
 
 
 def field_errors(form) -> Response:
@@ -78,17 +78,16 @@ class JobListView(ListAPIView):
 
     def get_queryset(self):
         """The history's filters (the same form), with `team` by id or name as a scripts' shortcut."""
-        teams = teams_of(self.request.user)
         params = self.request.query_params.copy()
         team = params.pop("team", [""])[-1].strip()
         if team:
-            matching = teams.filter(**({"id": int(team)} if team.isdigit() else {"name": team})).first()
+            matching = team_of(self.request.user, team)
             if matching is None:
                 raise ValidationError(
                     {"errors": {"team": ["You are not in a team of that id or name; GET /api/teams/ lists yours."]}}
                 )
             params["scope"] = str(matching.id)
-        filters = HistoryFilterForm(params, teams=teams).filters()
+        filters = HistoryFilterForm(params, teams=teams_of(self.request.user)).filters()
         return (
             selectors.job_history(user=self.request.user, **filters).select_related("team").prefetch_related("events")
         )
@@ -107,11 +106,7 @@ class JobListView(ListAPIView):
                 response["Retry-After"] = str(form.retry_after)
                 return response
             return field_errors(form)
-        job_fields = {"owner": request.user, "team": form.cleaned_data["team"], **form.job_fields()}
-        if not form.cleaned_data["reference_track"]:  # the model takes no reference
-            return job_answer(request, flow.job_create(**job_fields), http.HTTP_201_CREATED)
-        with form.cleaned_data["reference_track"] as reference_track:
-            job = flow.job_create(reference_track=reference_track, reference_info=form.reference_info, **job_fields)
+        job = services.song_start(owner=request.user, **form.song_start_arguments())
         return job_answer(request, job, http.HTTP_201_CREATED)
 
 
@@ -128,51 +123,42 @@ class JobDetailView(APIView):
     def delete(self, request, job_id):
         job = selectors.job_for_manager(request.user, job_id)
         try:
-            flow.job_delete(job)
-        except flow.JobNotDeletable as refusal:
+            services.job_delete(job=job)
+        except services.JobNotDeletable as refusal:
             return refused(refusal.message)
         return Response(status=http.HTTP_204_NO_CONTENT)
 
 
 class JobActionView(APIView):
-    """Cancel or retry: a flow action on a job the person manages; 409 when the job has moved on."""
+    """Cancel, retry or pick: a service acting on a job the person manages; 409 when it refuses."""
 
-    action_name = ""
-    done = ""
+    service = None  # staticmethod(a function of jobs/services.py taking job= and by=)
 
     @extend_schema(
         request=None, responses={200: JobDetailSerializer, 403: NOT_ALLOWED, 404: NOT_FOUND, 409: DetailSerializer}
     )
     def post(self, request, job_id):
         job = selectors.job_for_manager(request.user, job_id)
-        if not getattr(flow, self.action_name)(job, by=request.user):
-            job.refresh_from_db()
-            return refused(f"This job could not be {self.done}: it is {job.get_status_display().lower()} now.")
-        job.refresh_from_db()
-        return job_answer(request, job)
-
-
-class JobCancelView(JobActionView):
-    action_name, done = "job_cancel", "cancelled"
-
-
-class JobRetryView(JobActionView):
-    action_name, done = "job_retry", "retried"
-
-
-class JobPickView(APIView):
-    @extend_schema(
-        summary="Pick a finished version among the versions made from one upload",
-        request=None,
-        responses={200: JobDetailSerializer, 403: NOT_ALLOWED, 404: NOT_FOUND, 409: DetailSerializer},
-    )
-    def post(self, request, job_id):
-        job = selectors.job_for_manager(request.user, job_id)
         try:
-            flow.job_pick(job, by=request.user)
-        except flow.JobNotPickable as refusal:
+            self.service(job=job, by=request.user)
+        except ExplainedError as refusal:
             return refused(refusal.message)
         return job_answer(request, job)
+
+
+@extend_schema_view(post=extend_schema(summary="Cancel a queued or generating job"))
+class JobCancelView(JobActionView):
+    service = staticmethod(services.job_cancel)
+
+
+@extend_schema_view(post=extend_schema(summary="Retry a failed or cancelled job as a new attempt"))
+class JobRetryView(JobActionView):
+    service = staticmethod(services.job_retry)
+
+
+@extend_schema_view(post=extend_schema(summary="Pick a finished version among the versions made from one upload"))
+class JobPickView(JobActionView):
+    service = staticmethod(services.job_pick)
 
 
 class ShareLinkCreateView(APIView):
@@ -200,18 +186,18 @@ class ShareLinkDetailView(APIView):
     @extend_schema(summary="Revoke a share link: it stops working at once",
                    responses={204: None, 403: NOT_ALLOWED, 404: NOT_FOUND})  # fmt: skip
     def delete(self, request, link_id):
-        visible_links = ShareLink.objects.filter(job__in=selectors.jobs_visible_to(request.user))
-        link = get_object_or_404(visible_links, id=link_id)
-        job = selectors.job_for_manager(request.user, link.job_id)
-        sharing.share_link_revoke(job=job, link_id=link.id)
+        link = selectors.share_link_for_manager(request.user, link_id)
+        try:
+            sharing.share_link_revoke(job=link.job, link_id=link.id)
+        except sharing.ShareLinkGone as refusal:  # revoked a moment ago by someone else
+            return refused(refusal.message, http.HTTP_404_NOT_FOUND)
         return Response(status=http.HTTP_204_NO_CONTENT)
 
 
 class TeamListView(APIView):
     @extend_schema(summary="Your teams and your role in each", responses=TeamSerializer(many=True))
     def get(self, request):
-        memberships = Membership.objects.filter(user=request.user).select_related("team").order_by("team__name")
-        return Response(TeamSerializer(memberships, many=True).data)
+        return Response(TeamSerializer(memberships_of(request.user), many=True).data)
 
 
 class JobSongView(APIView):

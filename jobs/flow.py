@@ -12,8 +12,8 @@ only one of them moves the job; the loser sees "not moved" and stops. Each trans
 JobEvent, so errors of earlier attempts survive a retry. HTTP calls happen outside transactions.
 
 Versions ("Make 2 versions": one upload, several jobs using its one stored reference) each go
-through this flow on their own; the pick among them (`job_pick`) is a mark on a finished one, not a
-status.
+through this flow on their own; the pick among them (`jobs/services.py`'s `job_pick`) is a mark on a
+finished one, not a status.
 
 Tasks (jobs/tasks.py) only call the `*_step` functions below with a job id; a step that finds the
 job in another state than it expects does nothing, so every task is safe to run twice. Poll and
@@ -94,7 +94,7 @@ def step_overran(job_id):
     )
 
 
-# --- what people do -----------------------------------------------------------------------------
+# --- what people do (pages, API and commands call these through jobs/services.py) ---------------
 
 
 def job_create(*, owner, team, prompt, reference_track=None, reference_info=None, versions: int = 1, **inputs):
@@ -145,31 +145,15 @@ def _sibling_of(job: Job, version_number: int) -> Job:
     return Job(**fields | {"version_number": version_number})
 
 
-def job_pick(job: Job, *, by) -> None:
-    """Mark a finished version as the pick of its group; a pick made earlier moves to it."""
-    if not job.has_versions:
-        raise JobNotPickable("This song was made as a single version, so there is no other version to pick from.")
-    if job.status != S.COMPLETED:
-        raise JobNotPickable(
-            f"Only a finished version can be the pick; this one is {job.get_status_display().lower()}. "
-            "Listen to the versions once they are ready, then pick one."
-        )
-    versions = Job.objects.filter(version_group=job.version_group)
-    with transaction.atomic():
-        _lock(versions)  # two picks at once go one after the other
-        versions.filter(is_pick=True).exclude(id=job.id).update(is_pick=False)
-        versions.filter(id=job.id).update(is_pick=True)
-    job.is_pick = True
-    logger.info("job %s picked among its versions by %s", job.id, by.username)
-
-
-def job_cancel(job, *, by):
-    """Stop a job nobody wants any more. The hosted API cannot stop a generation; we stop polling it."""
+def job_cancel(job: Job, *, by) -> bool:
+    """Stop a job nobody wants any more; return whether it moved (it was queued or generating). The hosted
+    API cannot stop a generation; we stop polling it."""
     return move(job.id, from_statuses=Job.CANCELLABLE_STATUSES, to=S.CANCELLED, note=f"Cancelled by {by.username}.")
 
 
-def job_retry(job, *, by):
-    """Start a new attempt of a failed or cancelled job; the old error stays in the job's events."""
+def job_retry(job: Job, *, by) -> bool:
+    """Start a new attempt of a failed or cancelled job; return whether it moved. The old error stays in the
+    job's events."""
     with transaction.atomic():
         moved = move(
             job.id,
@@ -190,43 +174,6 @@ def job_retry(job, *, by):
         if moved:
             schedule_on_commit("submit", job.id)
     return moved
-
-
-def _lock(jobs) -> None:
-    """Lock these job rows until the transaction ends, always in id order, so two lockers never deadlock."""
-    list(jobs.select_for_update().order_by("id").values_list("id"))
-
-
-class JobNotDeletable(ExplainedError):
-    pass
-
-
-class JobNotPickable(ExplainedError):
-    pass
-
-
-def job_delete(job: Job) -> None:
-    """Remove a finished job: its row, events and share links, then its reference, song and stems from storage.
-
-    Only a finished job (completed, failed, cancelled): a moving one may be mid-step in a worker, which
-    would store a song for a job that no longer exists. The row goes first, so a file is never missing
-    for a job that is still listed. The reference stays while another version still uses it: the
-    versions' rows are locked while one is deleted, so two versions deleted at once cannot each leave
-    the file to the other.
-    """
-    versions = Job.objects.filter(version_group=job.version_group) if job.has_versions else Job.objects.none()
-    with transaction.atomic():
-        _lock(versions)
-        deleted, _ = Job.objects.filter(id=job.id, status__in=Job.FINAL_STATUSES).delete()
-        if not deleted:
-            raise JobNotDeletable(
-                "This job is still being made, so it cannot be deleted yet; cancel it or wait until it finishes."
-            )
-        reference_in_use = versions.filter(reference_track=job.reference_track.name).exists()
-    for stored in job.stored_files():
-        if stored.name == job.reference_track.name and reference_in_use:
-            continue
-        stored.storage.delete(stored.name)
 
 
 # --- what workers do ----------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from jobs.audio import ReferenceRejected, measure_reference
 from jobs.drafts import DraftUnavailable, draft_reference_for_owner
 from jobs.models import Job, ShareLink
 from jobs.selectors import SCOPE_EVERYTHING, SCOPE_MINE, last_used_team_id
+from jobs.services import MeasuredReference
 from teams.models import Team
-from teams.selectors import teams_of
+from teams.selectors import team_of, teams_of
 
 
 def measured_reference(reference_track, model_name):
@@ -23,19 +24,22 @@ def measured_reference(reference_track, model_name):
 
 
 class TeamChoiceField(forms.ModelChoiceField):
-    """One of the person's teams, chosen by id (the page's select) or by name (scripts)."""
+    """One of the person's teams, chosen by id (the page's select) or by name (scripts). The person is the
+    form's `user`; `queryset` (their teams) only lists the page's choices."""
 
     default_error_messages = {"invalid_choice": "You are not in a team of that id or name; choose one of your teams."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = None
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        value = str(value).strip()
-        lookup = {"pk": int(value)} if value.isdigit() else {"name": value}
-        try:
-            return self.queryset.get(**lookup)
-        except self.queryset.model.DoesNotExist:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+        team = team_of(self.user, value)
+        if team is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return team
 
 
 class SongTextField(forms.CharField):
@@ -142,6 +146,7 @@ class JobCreateForm(forms.Form):
         self.fields["model"].initial = default_model()
         self.default_team_id = last_used_team_id(user)
         self.fields["team"].queryset = teams_of(user)
+        self.fields["team"].user = user
         self.fields["team"].initial = self.default_team_id
         self.fields["versions"].choices = version_choices()
         self.fields["versions"].error_messages["invalid_choice"] = (
@@ -226,18 +231,24 @@ class JobCreateForm(forms.Form):
             "audio_setting": catalogue.complete_audio_setting(chosen),
         }
 
-    def job_fields(self):
-        """The arguments of flow.job_create besides the reference, owner and team: the Job's inputs and
-        how many versions to make of it."""
+    def song_start_arguments(self) -> dict:
+        """The keyword arguments of services.song_start besides the owner: the team, how many versions,
+        the Job's inputs, and every reference the request offers (services.song_start uses the first)."""
+        cleaned = self.cleaned_data
         inputs = self.inputs()
+        upload = cleaned.get("reference_track")
         return {
-            "versions": self.cleaned_data["versions"],
-            "model": self.cleaned_data["model"],
+            "team": cleaned["team"],
+            "versions": cleaned["versions"],
+            "model": cleaned["model"],
             "prompt": inputs["lyrics"],
             "style": inputs["style"],
             "is_instrumental": inputs["is_instrumental"],
             "lyrics_optimizer": inputs["lyrics_optimizer"],
             "audio_setting": inputs["audio_setting"],
+            "upload": MeasuredReference(upload, self.reference_info) if upload else None,
+            "draft": cleaned.get("draft_reference"),
+            "reuse_reference_of": self.reusable_reference_job if cleaned.get("reuse_reference") else None,
         }
 
     def reference_facts(self):

@@ -20,8 +20,18 @@ class NotShareable(ExplainedError):
     pass
 
 
-def share_link_create(*, job, created_by, expiry=ShareLink.Expiry.THIRTY_DAYS):
-    """Make a link to a completed song; return (link, token). The token cannot be recovered later."""
+class ShareLinkGone(ExplainedError):
+    """The link was revoked already (or never belonged to this job)."""
+
+    def __init__(self):
+        super().__init__("This share link does not exist any more.")
+
+
+def share_link_create(*, job: Job, created_by, expiry: str = ShareLink.Expiry.THIRTY_DAYS) -> tuple[ShareLink, str]:
+    """Make a link to a completed song; return (link, token). The token cannot be recovered later.
+
+    Raises NotShareable for a song that is not completed.
+    """
     if job.status != Job.Status.COMPLETED:
         raise NotShareable("Only a finished song can be shared; wait until this job is completed.")
     days = EXPIRY_DAYS[ShareLink.Expiry(expiry)]
@@ -36,13 +46,15 @@ def share_link_create(*, job, created_by, expiry=ShareLink.Expiry.THIRTY_DAYS):
     return link, token
 
 
-def share_link_revoke(*, job, link_id):
-    """Delete one of the job's links, so its token stops working at once. Returns whether one was deleted."""
+def share_link_revoke(*, job: Job, link_id: int) -> None:
+    """Delete one of the job's links, so its token stops working at once; ShareLinkGone if it has no such link."""
     deleted, _ = ShareLink.objects.filter(job=job, id=link_id).delete()
-    return bool(deleted)
+    if not deleted:
+        raise ShareLinkGone()
 
 
-def share_link_offer_stems(*, job, link_id, offers_stems):
-    """Let whoever has the link download the vocals and instrumental and sing along, or stop them.
-    Returns whether the job has such a link."""
-    return bool(ShareLink.objects.filter(job=job, id=link_id).update(offers_stems=offers_stems))
+def share_link_offer_stems(*, job: Job, link_id: int, offers_stems: bool) -> None:
+    """Let whoever has the link download the vocals and instrumental and sing along, or stop them;
+    ShareLinkGone if the job has no such link."""
+    if not ShareLink.objects.filter(job=job, id=link_id).update(offers_stems=offers_stems):
+        raise ShareLinkGone()

@@ -1,7 +1,8 @@
-"""Pages: check who asks, validate, call a service (jobs/flow.py, jobs/sharing.py) or a selector, render.
+"""Pages: check who asks, validate, call a service (jobs/services.py, jobs/sharing.py, jobs/drafts.py) or a
+selector, render.
 
 Every job view looks the job up through `selectors.job_for_viewer` (see, play, share) or
-`selectors.job_for_manager` (cancel, retry, delete, revoke), which hold the access rules: a job of a
+`selectors.job_for_manager` (cancel, retry, delete, pick, revoke), which hold the access rules: a job of a
 team the person is not in answers 404 exactly like an unknown one. Share views need no login: the
 token is the permission.
 """
@@ -9,14 +10,11 @@ token is the permission.
 import functools
 import json
 import mimetypes
-import re
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,21 +23,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from generation import catalogue, sections
 from generation.prompt import MARKER
-from jobs import drafts, flow, selectors, sharing
-from jobs.audio import ReferenceRejected, measure_reference
+from jobs import drafts, selectors, services, sharing
+from jobs.downloads import lrc_response, song_response, stem_response
+from jobs.drafts import DraftUnavailable
 from jobs.files import reference_name_from_generator_token
 from jobs.forms import DraftReferenceForm, HistoryFilterForm, JobCreateForm, ShareLinkCreateForm
-from jobs.lyrics import lrc_text
-from jobs.models import DraftReference, Job
-from plumbing.file_responses import content_disposition, stored_file_response
+from jobs.models import DraftReference
+from plumbing.errors import ExplainedError
+from plumbing.file_responses import stored_file_response
 from plumbing.pagination import OneQueryPaginator
 from plumbing.ratelimit import PerClientLimit
 from teams import selectors as team_selectors
 
-HISTORY_PAGE_SIZE = 25
 SHARE_REQUESTS_PER_MINUTE = 60
 SHARE_REQUESTS = PerClientLimit("share-requests", limit=SHARE_REQUESTS_PER_MINUTE, window_seconds=60)
-UNSAFE_FILE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 # Songs, references and share pages may be someone's unreleased work: no shared cache (a proxy, a
 # CDN) may keep them, and the browser keeps no copy on disk once a link is revoked.
 never_stored = cache_control(private=True, no_store=True)
@@ -66,7 +63,7 @@ def redirect_page(request, url):
 def history(request):
     filter_form = HistoryFilterForm(request.GET, teams=team_selectors.teams_of(request.user))
     jobs = selectors.job_history(user=request.user, **filter_form.filters())
-    page = OneQueryPaginator(jobs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(jobs, selectors.HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     is_filtered = any(request.GET.get(name) for name in filter_form.fields)
     return render(request, "jobs/history.html", {"page": page, "filter_form": filter_form, "is_filtered": is_filtered})
 
@@ -82,33 +79,17 @@ def job_new(request):
     if request.method != "POST":
         form = JobCreateForm(initial=_settings_of(earlier_job), user=request.user, reusable_reference_job=earlier_job)
         return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
-
     form = JobCreateForm(request.POST, request.FILES, user=request.user, reusable_reference_job=earlier_job)
-    if not form.is_valid():
-        return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
-    job_fields = {"owner": request.user, "team": form.cleaned_data["team"], **form.job_fields()}
-    draft = form.cleaned_data["draft_reference"]
-    if draft and not form.cleaned_data["reference_track"]:
-        del job_fields["owner"]  # the draft's owner
+    if form.is_valid():
         try:
-            job = drafts.job_create_from_draft(draft=draft, **job_fields)
-        except drafts.DraftUnavailable as rejection:
-            form.add_error("draft_reference", rejection.message)
-            return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
-        return redirect_page(request, job.get_absolute_url())
-    if form.cleaned_data["reference_track"]:
-        reference_track, reference_info = form.cleaned_data["reference_track"], form.reference_info
-    elif form.cleaned_data.get("reuse_reference"):
-        try:
-            reference_track, reference_info = _stored_reference(earlier_job, form.cleaned_data["model"])
-        except ReferenceRejected as rejection:
-            form.add_error("reference_track", f"The earlier reference cannot be used again: {rejection.message}")
-            return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
-    else:  # the model takes no reference
-        return redirect_page(request, flow.job_create(**job_fields).get_absolute_url())
-    with reference_track:
-        job = flow.job_create(reference_track=reference_track, reference_info=reference_info, **job_fields)
-    return redirect_page(request, job.get_absolute_url())
+            job = services.song_start(owner=request.user, **form.song_start_arguments())
+        except DraftUnavailable as refusal:
+            form.add_error("draft_reference", refusal.message)
+        except services.EarlierReferenceUnusable as refusal:
+            form.add_error("reference_track", refusal.message)
+        else:
+            return redirect_page(request, job.get_absolute_url())
+    return render(request, "jobs/new.html", _new_page_context(form, earlier_job))
 
 
 def _settings_of(job):
@@ -148,17 +129,6 @@ def _earlier_job(owner, job_id):
         return selectors.job_for_viewer(owner, job_id)
     except (Http404, ValidationError):  # someone else's, unknown, or not a job id at all
         return None
-
-
-def _stored_reference(job, model_name):
-    """The job's stored reference, opened and measured again, named as the person named it."""
-    stored = job.reference_track.storage.open(job.reference_track.name, "rb")
-    reference_track = File(stored, name=job.reference_name)
-    try:
-        return reference_track, measure_reference(reference_track, model_name=model_name)
-    except ReferenceRejected:
-        stored.close()
-        raise
 
 
 @login_required
@@ -252,33 +222,30 @@ def version_card(request, job_id):
 def pick(request, job_id):
     """Mark a finished version as the pick among its siblings."""
     job = selectors.job_for_manager(request.user, job_id)
-    try:
-        flow.job_pick(job, by=request.user)
-    except flow.JobNotPickable as refusal:
-        messages.error(request, refusal.message)
-        return redirect(job)
-    messages.success(request, f"Version {job.version_number} is the pick.")
-    return redirect(job)
+    return _act_on_job(request, job, services.job_pick, f"Version {job.version_number} is the pick.")
 
 
 @login_required
 @require_POST
 def cancel(request, job_id):
-    return _act_on_job(request, job_id, flow.job_cancel, "cancelled")
+    return _act_on_job(request, selectors.job_for_manager(request.user, job_id), services.job_cancel)
 
 
 @login_required
 @require_POST
 def retry(request, job_id):
-    return _act_on_job(request, job_id, flow.job_retry, "retried")
+    return _act_on_job(request, selectors.job_for_manager(request.user, job_id), services.job_retry)
 
 
-def _act_on_job(request, job_id, action, done):
-    """Run a flow action on a job the person manages; if the job had moved on meanwhile, say where it is now."""
-    job = selectors.job_for_manager(request.user, job_id)
-    if not action(job, by=request.user):
-        job.refresh_from_db()
-        messages.error(request, f"This job could not be {done}: it is {job.get_status_display().lower()} now.")
+def _act_on_job(request, job, action, done_message=None):
+    """Run a service on a job the person manages, then show the job; a refusal says why on its page."""
+    try:
+        action(job=job, by=request.user)
+    except ExplainedError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if done_message:
+            messages.success(request, done_message)
     return redirect(job)
 
 
@@ -289,8 +256,8 @@ def delete(request, job_id):
     if request.method != "POST":
         return render(request, "jobs/delete.html", {"job": job})
     try:
-        flow.job_delete(job)
-    except flow.JobNotDeletable as refusal:
+        services.job_delete(job=job)
+    except services.JobNotDeletable as refusal:
         messages.error(request, refusal.message)
         return redirect(job)
     messages.success(request, f"“{job.first_line or 'Untitled'}” was deleted with its reference, song and share links.")
@@ -319,23 +286,6 @@ def song_download(request, job_id):
     return song_response(request, selectors.job_for_viewer(request.user, job_id), as_attachment=True)
 
 
-def song_response(request, job, *, as_attachment=False):
-    """The finished song, streamed with Range support (to play) or as an attachment (to keep)."""
-    if not job.song:
-        raise Http404("This song is not ready yet.")
-    download_name = song_download_name(job)
-    return stored_file_response(request, job.song.name, download_name=download_name, as_attachment=as_attachment)
-
-
-def song_download_name(job):
-    return f"{file_title(job)}{PurePosixPath(job.song.name).suffix}"
-
-
-def file_title(job):
-    """A file name people recognise: the first lyric line, with characters file systems refuse removed."""
-    return " ".join(UNSAFE_FILE_NAME_CHARACTERS.sub(" ", job.first_line).split())[:80].strip(" .") or "song"
-
-
 @never_stored
 @login_required
 @require_GET
@@ -343,32 +293,11 @@ def stem_audio(request, job_id, stem):
     return stem_response(request, selectors.job_for_viewer(request.user, job_id), stem)
 
 
-def stem_response(request, job, stem):
-    """The vocals or the instrumental alone, to play (Range) or, with ?download, to keep."""
-    field = Job.STEM_FIELDS.get(stem)
-    stored = getattr(job, field) if field else None
-    if not stored:
-        raise Http404("This song has no separate vocals and instrumental: only songs made by the local generator do.")
-    download_name = f"{file_title(job)} ({stem}){PurePosixPath(stored.name).suffix}"
-    return stored_file_response(
-        request, stored.name, download_name=download_name, as_attachment="download" in request.GET
-    )
-
-
 @never_stored
 @login_required
 @require_GET
 def lyrics_lrc(request, job_id):
     return lrc_response(selectors.job_for_viewer(request.user, job_id))
-
-
-def lrc_response(job):
-    """The timed lyrics as an .lrc file, for karaoke players and music players that show lyrics."""
-    if not job.lyrics_timing:
-        raise Http404("This song has no timed lyrics: only songs made by the local generator have them.")
-    response = HttpResponse(lrc_text(job.first_line, job.lyrics_timing), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = content_disposition(f"{file_title(job)}.lrc", as_attachment=True)
-    return response
 
 
 # --- share links (owner side) -------------------------------------------------------------------
@@ -384,8 +313,8 @@ def share_create(request, job_id):
         return _share_refused(request, job, "Choose how long the link should work: 1 day, 7 days, 30 days or never.")
     try:
         _, token = sharing.share_link_create(job=job, created_by=request.user, expiry=form.cleaned_data["expiry"])
-    except sharing.NotShareable as rejection:
-        return _share_refused(request, job, rejection.message)
+    except sharing.NotShareable as refusal:
+        return _share_refused(request, job, refusal.message)
     new_share_url = request.build_absolute_uri(reverse("jobs:shared_song", args=[token]))
     template = "jobs/_share.html" if is_htmx(request) else "jobs/detail.html"
     return render(request, template, _job_page_context(request, job, new_share_url=new_share_url))
@@ -400,12 +329,11 @@ def _share_refused(request, job, reason):
 @require_POST
 def share_revoke(request, job_id, link_id):
     job = selectors.job_for_manager(request.user, job_id)
-    if not sharing.share_link_revoke(job=job, link_id=link_id):
-        raise Http404("This share link does not exist any more.")
-    if is_htmx(request):
-        return render(request, "jobs/_share.html", _job_page_context(request, job))
-    messages.success(request, "The link was revoked: it no longer opens the song.")
-    return redirect(job)
+    try:
+        sharing.share_link_revoke(job=job, link_id=link_id)
+    except sharing.ShareLinkGone as refusal:
+        raise Http404(refusal.message) from None
+    return _share_changed(request, job, "The link was revoked: it no longer opens the song.")
 
 
 @login_required
@@ -414,14 +342,20 @@ def share_stems(request, job_id, link_id):
     """Offer the stems and sing-along on one share link, or stop offering them (`offers_stems` on or off)."""
     job = selectors.job_for_manager(request.user, job_id)
     offers_stems = request.POST.get("offers_stems") == "on"
-    if not sharing.share_link_offer_stems(job=job, link_id=link_id, offers_stems=offers_stems):
-        raise Http404("This share link does not exist any more.")
+    try:
+        sharing.share_link_offer_stems(job=job, link_id=link_id, offers_stems=offers_stems)
+    except sharing.ShareLinkGone as refusal:
+        raise Http404(refusal.message) from None
+    if offers_stems:
+        return _share_changed(request, job, "The link now offers the vocals, the instrumental and singing along.")
+    return _share_changed(request, job, "The link no longer offers the vocals, the instrumental or singing along.")
+
+
+def _share_changed(request, job, done_message):
+    """The share block again (htmx), or the job's page saying what changed."""
     if is_htmx(request):
         return render(request, "jobs/_share.html", _job_page_context(request, job))
-    if offers_stems:
-        messages.success(request, "The link now offers the vocals, the instrumental and singing along.")
-    else:
-        messages.success(request, "The link no longer offers the vocals, the instrumental or singing along.")
+    messages.success(request, done_message)
     return redirect(job)
 
 

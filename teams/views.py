@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,14 +15,6 @@ from django.views.decorators.http import require_POST
 
 from teams import selectors, services
 from teams.forms import InvitationCreateForm, TeamCreateForm
-from teams.models import Membership
-
-
-def _admin_membership(user, team_id) -> Membership:
-    membership = selectors.membership_of(user, team_id)
-    if not membership.is_admin:
-        raise PermissionDenied("Only a team admin can do that.")
-    return membership
 
 
 def _team_page(request, membership, **extra):
@@ -46,8 +37,7 @@ def team_list(request):
         team, _ = services.team_add(team_name=form.cleaned_data["name"], user=request.user, admin=True)
         messages.success(request, f"Team {team.name} was made; invite people from its page.")
         return redirect("teams:detail", team.id)
-    memberships = Membership.objects.filter(user=request.user).select_related("team").order_by("team__name")
-    return render(request, "teams/list.html", {"memberships": memberships, "form": form})
+    return render(request, "teams/list.html", {"memberships": selectors.memberships_of(request.user), "form": form})
 
 
 @login_required
@@ -59,7 +49,7 @@ def team_detail(request, team_id):
 @require_POST
 def invitation_create(request, team_id):
     """Make an invite link and show it once; the database keeps only the token's hash."""
-    membership = _admin_membership(request.user, team_id)
+    membership = selectors.admin_membership_of(request.user, team_id)
     form = InvitationCreateForm(request.POST)
     if not form.is_valid():
         return _team_page(request, membership, invitation_form=form)
@@ -76,7 +66,7 @@ def invitation_create(request, team_id):
 @login_required
 @require_POST
 def invitation_revoke(request, team_id, invitation_id):
-    membership = _admin_membership(request.user, team_id)
+    membership = selectors.admin_membership_of(request.user, team_id)
     if services.invitation_revoke(team=membership.team, invitation_id=invitation_id):
         messages.success(request, "The invitation was revoked: its link no longer lets anyone in.")
     return redirect("teams:detail", team_id)
@@ -85,7 +75,7 @@ def invitation_revoke(request, team_id, invitation_id):
 @login_required
 @require_POST
 def member_promote(request, team_id, user_id):
-    membership = _admin_membership(request.user, team_id)
+    membership = selectors.admin_membership_of(request.user, team_id)
     services.member_promote(team=membership.team, user_id=user_id)
     return redirect("teams:detail", team_id)
 
@@ -93,7 +83,7 @@ def member_promote(request, team_id, user_id):
 @login_required
 @require_POST
 def member_remove(request, team_id, user_id):
-    membership = _admin_membership(request.user, team_id)
+    membership = selectors.admin_membership_of(request.user, team_id)
     return _leave_or_remove(request, membership, user_id)
 
 

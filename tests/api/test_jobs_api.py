@@ -72,6 +72,18 @@ def test_list_by_an_unknown_team_says_so(owner_api):
     assert response.status_code == 400
 
 
+def test_list_by_a_unicode_digit_team_is_an_unknown_team_not_a_crash(owner_api):
+    response = owner_api.get(JOBS, {"team": "²"})
+    assert response.status_code == 400
+    assert "You are not in a team of that id or name" in response.json()["errors"]["team"][0]
+
+
+def test_create_in_a_unicode_digit_team_is_an_unknown_team_not_a_crash(owner_api):
+    response = owner_api.post(JOBS, {"reference_track": wav(16.0), "prompt": LYRICS, "team": "²"})
+    assert response.status_code == 400
+    assert "You are not in a team of that id or name" in response.json()["errors"]["team"][0]
+
+
 def test_a_completed_job_has_song_urls_that_work_with_the_same_token(owner_api, completed_job):
     body = owner_api.get(job_url("job", completed_job)).json()
     assert body["steps"] == [] and body["status_words"] == "Completed"

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from jobs import flow
+from jobs import services
 from jobs.models import Job
 from jobs.sharing import share_link_create
 from localgen.keys import generation_key_create
@@ -59,7 +59,7 @@ def test_a_local_song_arrives_with_its_lines_timed_and_both_stems_which_deleting
     assert vocals.status_code == 200
     assert soundfile.info(io.BytesIO(vocals.content)).duration == pytest.approx(job.song_duration, abs=1.0)
 
-    flow.job_delete(job)
+    services.job_delete(job=job)
 
     for stored in (job.song, job.vocals_stem, job.instrumental_stem):
         assert not default_storage.exists(stored.name)

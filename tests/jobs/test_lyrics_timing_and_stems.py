@@ -8,7 +8,7 @@ import pytest
 import soundfile
 from django.core.files.storage import default_storage
 
-from jobs import flow
+from jobs import flow, services
 from jobs.models import Job
 from tests.audio_samples import tone_mp3
 from tests.fake_upstream import Answer
@@ -181,7 +181,7 @@ def test_deleting_a_job_removes_its_stems_from_storage(upstream, generating_job,
     flow.poll_step(generating_job.id, 0)
     job = refreshed(generating_job)
 
-    flow.job_delete(job)
+    services.job_delete(job=job)
 
     for stored in (job.song, job.vocals_stem, job.instrumental_stem):
         assert not default_storage.exists(stored.name)

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from jobs import flow, limits
+from jobs import flow, limits, services
 from jobs.audio import measure_reference
 from jobs.models import Job
 from tests.audio_samples import tone_wav
@@ -68,32 +68,32 @@ def test_each_version_is_sent_to_the_generator_on_its_own(db, step_queue, django
 def test_deleting_a_version_keeps_the_reference_its_sibling_still_uses(db):
     first, second = finish(create_versions(UserFactory(), 2))
     reference = first.reference_track.name
-    flow.job_delete(first)
+    services.job_delete(job=first)
     assert default_storage.exists(reference)
     assert not default_storage.exists(first.song.name)
-    flow.job_delete(second)
+    services.job_delete(job=second)
     assert not default_storage.exists(reference)  # the last version took it along
 
 
 def test_the_pick_is_one_finished_version_and_moves_when_another_is_picked(db):
     owner = UserFactory()
     first, second = finish(create_versions(owner, 2))
-    flow.job_pick(second, by=owner)
-    flow.job_pick(first, by=owner)
+    services.job_pick(job=second, by=owner)
+    services.job_pick(job=first, by=owner)
     assert list(Job.objects.filter(is_pick=True)) == [first]
 
 
 def test_a_version_still_being_made_cannot_be_the_pick(db):
     owner = UserFactory()
     first, _ = create_versions(owner, 2)
-    with pytest.raises(flow.JobNotPickable, match="Only a finished version can be the pick; this one is queued"):
-        flow.job_pick(first, by=owner)
+    with pytest.raises(services.JobNotPickable, match="Only a finished version can be the pick; this one is queued"):
+        services.job_pick(job=first, by=owner)
 
 
 def test_a_single_song_has_nothing_to_pick_from(db):
     job = make_completed(JobFactory())
-    with pytest.raises(flow.JobNotPickable, match="made as a single version"):
-        flow.job_pick(job, by=job.owner)
+    with pytest.raises(services.JobNotPickable, match="made as a single version"):
+        services.job_pick(job=job, by=job.owner)
 
 
 def test_the_team_quota_counts_a_reference_its_versions_share_once(db):
