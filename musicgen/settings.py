@@ -203,11 +203,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# django-axes counts failed logins (the login page and the admin's) per account and per client
-# address; past the limit both are refused, a correct password too, until the cool-off has passed.
+# django-axes counts failed logins (the login page and the admin's) per client address; past the limit
+# that address is refused, a correct password too, until the cool-off has passed. Never per account
+# alone: then anyone could keep any account (the superuser's too) locked out from everywhere. An
+# account's failures from one address are among that address's, so the pair is locked with it.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = 10
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one past the limit locks
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=envint("MUSICGEN_LOGIN_COOLOFF_MINUTES", 15))
 AXES_CLIENT_IP_CALLABLE = "plumbing.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "plumbing.ratelimit.login_lockout_response"
