@@ -10,6 +10,7 @@ from jobs.audio import ReferenceRejected, measure_reference
 from jobs.drafts import DraftUnavailable, draft_reference_for_owner
 from jobs.models import Job, ShareLink
 from jobs.selectors import SCOPE_EVERYTHING, SCOPE_MINE, last_used_team_id
+from plumbing.numbers import whole_number
 from teams.models import Team
 from teams.selectors import teams_of
 
@@ -31,7 +32,8 @@ class TeamChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         value = str(value).strip()
-        lookup = {"pk": int(value)} if value.isdigit() else {"name": value}
+        team_id = whole_number(value)  # ASCII digits only: "²" is a name, and no team has it
+        lookup = {"pk": team_id} if team_id is not None else {"name": value}
         try:
             return self.queryset.get(**lookup)
         except self.queryset.model.DoesNotExist:
