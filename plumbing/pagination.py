@@ -19,7 +19,7 @@ class OneQueryPaginator(Paginator):
     """
 
     def get_page(self, number):
-        number = max(whole_number(str(number or "")) or 1, 1)
+        number = whole_number(str(number or "")) or 1
         if number > MAX_PAGE:
             return super().get_page(number)
         bottom = (number - 1) * self.per_page
