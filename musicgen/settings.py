@@ -79,31 +79,33 @@ def envsecret(name, default=""):
 DEBUG = envbool("MUSICGEN_DEBUG", True)
 
 DEVELOPMENT_SECRET_KEY = "musicgen-local-development-only-not-secret"
+ENV_EXAMPLE_SECRET_KEY = "change-me-to-50-random-characters"  # .env.example's placeholder
 SECRET_KEY = envsecret("MUSICGEN_SECRET_KEY")
-# Behind an HTTPS proxy (MUSICGEN_HTTPS=true) the site faces a network; read here for the key check too.
-HTTPS = envbool("MUSICGEN_HTTPS", False)
 
 
-def weak_secret_key(key):
-    """Django's deploy check would only warn; a guessable key lets anyone forge sessions and signed links."""
-    return (
-        len(key) < SECRET_KEY_MIN_LENGTH
-        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
-        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+def secret_key_problem(key):
+    """Why `key` cannot sign sessions and links with DEBUG off, or None. A guessable key lets anyone forge
+    them, on loopback too (where Django's deploy check would only warn): refused whatever MUSICGEN_HTTPS says."""
+    if not key:
+        return "MUSICGEN_SECRET_KEY must be set when MUSICGEN_DEBUG is false."
+    how = (
+        f"set it to at least {SECRET_KEY_MIN_LENGTH} random characters, e.g. from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
     )
+    if key == DEVELOPMENT_SECRET_KEY:
+        return f"MUSICGEN_SECRET_KEY is the development key, which anyone can read in musicgen/settings.py: {how}"
+    if key == ENV_EXAMPLE_SECRET_KEY:
+        return f"MUSICGEN_SECRET_KEY is still the placeholder copied from .env.example: {how}"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"MUSICGEN_SECRET_KEY is only {len(key)} characters long, too short to be unguessable: {how}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS or key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return f"MUSICGEN_SECRET_KEY is a guessable pattern (too few different characters, or Django's example): {how}"
+    return None
 
 
 if not DEBUG:
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("MUSICGEN_SECRET_KEY must be set when MUSICGEN_DEBUG is false.")
-    # The production settings tried on loopback (`MUSICGEN_SECRET_KEY=x make run`) may use any key but the
-    # published development one; a deployment behind HTTPS needs a strong one.
-    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or (HTTPS and weak_secret_key(SECRET_KEY)):
-        raise ImproperlyConfigured(
-            f"MUSICGEN_SECRET_KEY is the development key or too weak for MUSICGEN_DEBUG=false: use at least "
-            f"{SECRET_KEY_MIN_LENGTH} random characters, e.g. from "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
-        )
+    if problem := secret_key_problem(SECRET_KEY):
+        raise ImproperlyConfigured(problem)
 elif not SECRET_KEY:
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
@@ -114,7 +116,8 @@ PUBLIC_BASE_URL = envstr("MUSICGEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rs
 PUBLIC_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(PUBLIC_BASE_URL))
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("MUSICGEN_CSRF_TRUSTED_ORIGINS").split(",") if o] or [PUBLIC_ORIGIN]
 
-# --- behind an HTTPS proxy (nginx...): one switch (HTTPS, read above) for every setting that depends on it ---
+# --- behind an HTTPS proxy (nginx...): one switch for every setting that depends on it ---
+HTTPS = envbool("MUSICGEN_HTTPS", False)
 # How many proxies in front of us append to X-Forwarded-For; the client address is read from there
 # only when this is more than 0 (see plumbing/ratelimit.py), since anyone can send that header.
 TRUSTED_PROXY_COUNT = envint("MUSICGEN_TRUSTED_PROXY_COUNT", 1 if HTTPS else 0)
@@ -203,11 +206,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# django-axes counts failed logins (the login page and the admin's) per account and per client
-# address; past the limit both are refused, a correct password too, until the cool-off has passed.
+# django-axes counts failed logins (the login page and the admin's) per client address; past the limit
+# that address is refused, a correct password too, until the cool-off has passed. Never per account
+# alone: then anyone could keep any account (the superuser's too) locked out from everywhere. An
+# account's failures from one address are among that address's, so the pair is locked with it.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = 10
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one past the limit locks
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=envint("MUSICGEN_LOGIN_COOLOFF_MINUTES", 15))
 AXES_CLIENT_IP_CALLABLE = "plumbing.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "plumbing.ratelimit.login_lockout_response"

@@ -11,7 +11,9 @@ from urllib.parse import quote
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 
-RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
+from plumbing.numbers import whole_number
+
+RANGE_PATTERN = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
 CHUNK_SIZE = 64 * 1024
 
 
@@ -64,10 +66,10 @@ def _requested_range(header, size):
     if first == "" and last == "":
         return None
     if first == "":
-        length = int(last)
+        length = whole_number(last)
         return (max(0, size - length), size - 1) if length else "unsatisfiable"
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
+    start = whole_number(first)  # a number past the file's end, however long, is unsatisfiable
+    end = min(whole_number(last), size - 1) if last else size - 1
     if start >= size or end < start:
         return "unsatisfiable"
     return start, end

@@ -56,7 +56,7 @@ class PerClientLimit:
 
 
 def login_lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
-    """django-axes' answer once an account or an address has failed to log in too often."""
+    """django-axes' answer once an address has failed to log in too often."""
     cool_off_seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
     context = {"cool_off_minutes": cool_off_seconds // 60}
     response = render(request, "registration/locked_out.html", context, status=429)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from plumbing.numbers import whole_number
 from plumbing.tokens import row_for_token
 from teams.models import Invitation, Membership, Team
 
@@ -31,8 +32,8 @@ def team_of(user, id_or_name: str) -> Team | None:
     Scripts name teams either way; "²" and other Unicode digits are names here, never ids.
     """
     id_or_name = str(id_or_name).strip()
-    is_id = id_or_name.isascii() and id_or_name.isdigit()
-    return teams_of(user).filter(**({"id": int(id_or_name)} if is_id else {"name": id_or_name})).first()
+    team_id = whole_number(id_or_name)
+    return teams_of(user).filter(**({"id": team_id} if team_id is not None else {"name": id_or_name})).first()
 
 
 def memberships_of(user) -> QuerySet:

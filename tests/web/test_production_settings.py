@@ -1,9 +1,12 @@
 """MUSICGEN_DEBUG=false with MUSICGEN_HTTPS=true is a production configuration Django's deploy check accepts."""
 
+import subprocess
+
+import pytest
 from django.urls import reverse
 
 from musicgen.settings import DEVELOPMENT_SECRET_KEY
-from tests.web.settings_process import run_python, settings_values, strong_secret_key
+from tests.web.settings_process import PROJECT_DIR, run_python, settings_values, strong_secret_key
 
 PRODUCTION = {"MUSICGEN_DEBUG": "false", "MUSICGEN_HTTPS": "true"}
 DEPLOY_CHECK = ("manage.py", "check", "--deploy", "--fail-level", "WARNING")
@@ -21,22 +24,50 @@ def test_the_deploy_check_fails_without_the_https_switch():
     assert "security.W008" in finished.stderr  # SECURE_SSL_REDIRECT
 
 
-def test_the_development_secret_key_is_refused_when_debug_is_off():
-    finished = run_python("manage.py", "check", MUSICGEN_DEBUG="false", MUSICGEN_SECRET_KEY=DEVELOPMENT_SECRET_KEY)
-    assert finished.returncode != 0
-    assert "MUSICGEN_SECRET_KEY is the development key or too weak for MUSICGEN_DEBUG=false" in finished.stderr
+def env_example_value(name: str) -> str:
+    lines = (PROJECT_DIR / ".env.example").read_text().splitlines()
+    return next(line.split("=", 1)[1] for line in lines if line.startswith(f"{name}="))
 
 
-def test_a_short_secret_key_is_refused_behind_https():
-    finished = run_python(
-        "manage.py", "check", MUSICGEN_DEBUG="false", MUSICGEN_HTTPS="true", MUSICGEN_SECRET_KEY="s3cret-but-short"
+def start_without_debug(secret_key: str, https: str) -> subprocess.CompletedProcess:
+    return run_python(
+        "manage.py", "check", MUSICGEN_DEBUG="false", MUSICGEN_HTTPS=https, MUSICGEN_SECRET_KEY=secret_key
     )
+
+
+@pytest.mark.parametrize("https", ["true", "false"])
+def test_the_development_secret_key_is_refused_when_debug_is_off(https):
+    finished = start_without_debug(DEVELOPMENT_SECRET_KEY, https)
     assert finished.returncode != 0
-    assert "use at least 50 random characters" in finished.stderr
+    assert (
+        "MUSICGEN_SECRET_KEY is the development key, which anyone can read in musicgen/settings.py" in finished.stderr
+    )
 
 
-def test_a_short_secret_key_may_try_the_production_settings_on_loopback():
-    finished = run_python("manage.py", "check", MUSICGEN_DEBUG="false", MUSICGEN_SECRET_KEY="x")
+@pytest.mark.parametrize("https", ["true", "false"])
+def test_the_placeholder_of_env_example_is_refused_when_debug_is_off(https):
+    finished = start_without_debug(env_example_value("MUSICGEN_SECRET_KEY"), https)
+    assert finished.returncode != 0
+    assert "MUSICGEN_SECRET_KEY is still the placeholder copied from .env.example" in finished.stderr
+
+
+@pytest.mark.parametrize("https", ["true", "false"])
+def test_a_secret_key_shorter_than_50_characters_is_refused_when_debug_is_off(https):
+    finished = start_without_debug(strong_secret_key()[:49], https)
+    assert finished.returncode != 0
+    assert "MUSICGEN_SECRET_KEY is only 49 characters long" in finished.stderr
+    assert "set it to at least 50 random characters" in finished.stderr
+
+
+def test_a_refused_secret_key_never_appears_in_the_error():
+    short_key = strong_secret_key()[:40]
+    finished = start_without_debug(short_key, "false")
+    assert finished.returncode != 0
+    assert short_key not in finished.stdout + finished.stderr
+
+
+def test_a_strong_secret_key_starts_without_https():
+    finished = start_without_debug(strong_secret_key(), "false")
     assert finished.returncode == 0, finished.stderr
 
 
