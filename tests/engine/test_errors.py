@@ -4,11 +4,10 @@ import numpy as np
 import pytest
 import soundfile
 
+from bench.synthetic import write_reference
 from engine import ReferenceTooShort, UnreadableReference, UnusableLyrics, analyze, render
 from engine.lyrics import parse_lyrics
-from engine.synthetic import write_reference
-
-from .conftest import SHARED_REFERENCES
+from tests.audio_samples import SHARED_REF
 
 
 def test_a_reference_shorter_than_any_model_takes_is_rejected_with_its_measured_length(tmp_path):
@@ -23,7 +22,7 @@ def test_a_reference_shorter_than_any_model_takes_is_rejected_with_its_measured_
 
 def test_a_cover_of_a_ten_second_clip_is_made(tmp_path):
     song = render(
-        SHARED_REFERENCES / "diffrhythm_eg_cn.wav",
+        SHARED_REF / "diffrhythm_eg_cn.wav",
         "[Verse]\nLa la la, the river runs",
         1,
         tmp_path / "song.mp3",
