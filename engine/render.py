@@ -42,7 +42,7 @@ class RenderResult:
     duration: float  # seconds of the written song
     analysis: Analysis
     timings: dict  # stage -> wall seconds; "accompany" runs alongside "sing"
-    cpu_seconds: dict  # stage -> CPU seconds of that stage's own work (what counts: _Stopwatch)
+    cpu_seconds: dict  # stage -> CPU seconds of that stage's own work (what counts: _Stages)
     peak_memory_mb: dict  # stage -> the process's peak resident memory at the end of it
     sung_notes: list  # [start s, end s, MIDI] of every sung syllable, for measuring the singing
     voice: str  # which synthesiser and speaker sang, e.g. "kokoro jm_kumo"; "none" for an instrumental
@@ -141,7 +141,6 @@ def render(
             reference_chords=cover,
         )
         sung_notes = [] if instrumental else _sung_notes(plan)
-    stages.go_on()
     dry_vocal, line_starts, band_audio = _sing_while_the_band_plays(stages, band, plan, spoken, sung_lines, sung_notes)
     with stages.stage("mix"):
         song = _mix(None if instrumental else dry_vocal, band_audio, levels)
@@ -212,7 +211,8 @@ def _sing_while_the_band_plays(stages: _Stages, band, plan, spoken: list, sung_l
     """(dry vocal, the song second each sung line starts, the band's audio), both tracks at RATE.
 
     FluidSynth plays the band in a thread of its own while the lines are sung (a silent vocal for an
-    instrumental)."""
+    instrumental). should_stop is asked once, before the band starts, in this thread."""
+    stages.go_on()
     song_seconds = plan.duration + accompaniment.RELEASE_SECONDS
 
     def accompany():
