@@ -2,7 +2,7 @@
 time and peak memory with the voice already loaded, and how time grows with the song's length.
 
 Everything is read from render() itself: its result carries each stage's wall and CPU seconds
-(engine/render.py _Stopwatch says what a stage's CPU counts while the band is played alongside the
+(engine/render.py _Stages says what a stage's CPU counts while the band is played alongside the
 singing). The machine this runs on is shared, so wall times are noisy: CPU time is
 the comparable figure, and every wall time is reported beside the load average it was measured
 under. Each render runs in a fresh process that loads the voice and renders once before the timed

@@ -179,7 +179,7 @@ def markdown(rows: list) -> str:
 
 def measure_songs(quick: bool) -> list[dict]:
     """One row of measures per reference: the real one only when quick, else the generated ones too."""
-    from engine.synthetic import write_reference
+    from bench.synthetic import write_reference
 
     rows = []
     with tempfile.TemporaryDirectory() as folder:

@@ -44,7 +44,7 @@ TARGET_MEAN, TARGET_P10, TARGET_RATIO, TARGET_CENTS = 0.45, 0.30, 0.7, 20.0
 
 
 def _reference_paths(workdir: Path) -> dict:
-    from engine.synthetic import write_reference
+    from bench.synthetic import write_reference
 
     paths = {}
     for name, recipe in REFERENCES:

@@ -1,6 +1,6 @@
 """How long checking a large upload takes, and how much memory: it must be bounded, not grow with the file.
 
-The files are made in a temporary folder from the engine's synthetic reference: a 50 MB MP3
+The files are made in a temporary folder from the synthetic reference of bench/synthetic.py: a 50 MB MP3
 (20 minutes at 320 kbit/s, the most a 50 MB MP3 can hold of music, so longer than the 10-minute
 limit) and a 10-minute WAV (32 kHz mono, 38 MB: at 44.1 kHz stereo ten minutes are 106 MB, past
 the 50 MB cap, and refused from the request's declared length before any of it is read).
@@ -42,7 +42,7 @@ GROWTH_TARGET_MB = 32
 
 def make_mp3(path: Path, workdir: Path) -> None:
     """A 20-minute 320 kbit/s MP3 of just under 50 MB, from one encoded minute repeated frame for frame."""
-    from engine.synthetic import write_reference
+    from bench.synthetic import write_reference
 
     minute_wav, minute_mp3 = workdir / "minute.wav", workdir / "minute.mp3"
     seconds = 50_000_000 / MP3_MINUTES / MP3_BYTES_PER_SECOND * 0.995
@@ -63,7 +63,7 @@ def make_mp3(path: Path, workdir: Path) -> None:
 
 def make_wav(path: Path, workdir: Path) -> None:
     """A 10-minute 32 kHz mono 16-bit WAV, one synthetic minute repeated, written block by block."""
-    from engine.synthetic import write_reference
+    from bench.synthetic import write_reference
 
     minute_wav = workdir / "minute-32k.wav"
     write_reference(minute_wav, tempo=100.0, tonic=9, mode="minor", seconds=60.0, singer_midi=57, seed=2, rate=WAV_RATE)

@@ -1,7 +1,14 @@
 """Offline song generator: a reference recording and lyrics in, a sung, mixed song out."""
 
 from .analysis import Analysis, analyze
-from .errors import EngineError, ReferenceTooLong, ReferenceTooShort, UnreadableReference, UnusableLyrics
+from .errors import (
+    EngineError,
+    ReferenceTooLong,
+    ReferenceTooShort,
+    RenderCancelled,
+    UnreadableReference,
+    UnusableLyrics,
+)
 from .render import RenderResult, render
 
 __all__ = [
@@ -9,6 +16,7 @@ __all__ = [
     "EngineError",
     "ReferenceTooLong",
     "ReferenceTooShort",
+    "RenderCancelled",
     "RenderResult",
     "UnreadableReference",
     "UnusableLyrics",

@@ -19,3 +19,7 @@ class ReferenceTooLong(EngineError):
 
 class UnusableLyrics(EngineError):
     """The lyrics are too long or contain nothing that can be sung."""
+
+
+class RenderCancelled(EngineError):
+    """The render was asked to stop (render's should_stop) before it finished."""

@@ -19,10 +19,6 @@ class Lyrics:
     lines: list  # sung lines as clean text, with PAUSE between stanzas
     intro_and_outro: bool
 
-    @property
-    def sung_lines(self) -> list:
-        return [line for line in self.lines if line is not PAUSE]
-
 
 def parse_lyrics(text: str) -> Lyrics:
     if len(text) > PROMPT_MAX_CHARS:

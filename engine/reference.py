@@ -6,10 +6,11 @@ import numpy as np
 import soundfile
 from scipy.signal import resample_poly
 
+from generation.catalogue import LOCAL_REFERENCE_MAX_SECONDS, REFERENCE_FORMATS, formats_text, minutes_text
+
 from .errors import ReferenceTooLong, UnreadableReference
 
 ANALYSIS_RATE = 22050
-LONGEST_REFERENCE_SECONDS = 600.0
 # Long references are analysed on an excerpt from their middle: a minute and a half holds
 # enough bars for tempo, key and groove, and keeps analysis time bounded.
 EXCERPT_SECONDS = 90.0
@@ -26,14 +27,15 @@ class ReferenceAudio:
 
 
 def load_reference(path) -> ReferenceAudio:
-    """Decode a WAV or MP3 file; raise UnreadableReference if it is not audio."""
+    """Decode an audio file (the catalogue's REFERENCE_FORMATS, all of which libsndfile reads); raise
+    UnreadableReference if it is not audio, ReferenceTooLong past LOCAL_REFERENCE_MAX_SECONDS."""
     try:
         info = soundfile.info(str(path))
         duration = info.frames / info.samplerate
-        if duration > LONGEST_REFERENCE_SECONDS + 1.0:
+        if duration > LOCAL_REFERENCE_MAX_SECONDS + 1.0:
             raise ReferenceTooLong(
-                f"the reference is {duration:.1f} s long; it must be at most "
-                f"{LONGEST_REFERENCE_SECONDS / 60:.0f} minutes"
+                f"the reference is {minutes_text(duration)} long; it must be at most "
+                f"{minutes_text(LOCAL_REFERENCE_MAX_SECONDS)}"
             )
         start = max(0.0, (duration - EXCERPT_SECONDS) / 2)
         samples, rate = soundfile.read(
@@ -46,7 +48,8 @@ def load_reference(path) -> ReferenceAudio:
     except (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError) as error:
         # The decoder's own text names a temporary path and library internals: not for the person.
         raise UnreadableReference(
-            "this file could not be decoded as audio: it is not a WAV or MP3 recording, or it is damaged"
+            "this file could not be decoded as audio: it is not a recording in "
+            f"{formats_text(REFERENCE_FORMATS)}, or it is damaged"
         ) from error
     if len(samples) == 0 or not np.all(np.isfinite(samples)):
         raise UnreadableReference("this file could not be decoded as audio: it holds no usable samples")

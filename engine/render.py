@@ -17,7 +17,7 @@ from .analysis import Analysis, analyze_audio
 from .arrangement import arrange
 from .contour import reference_levels
 from .encoding import write_song
-from .errors import ReferenceTooShort, UnusableLyrics
+from .errors import ReferenceTooShort, RenderCancelled, UnusableLyrics
 from .lyrics import INSTRUMENTAL_SYLLABLES, PAUSE, lyric_parts
 from .melody import SYLLABLE_SECONDS
 from .mixing import master, produce_vocal
@@ -42,7 +42,7 @@ class RenderResult:
     duration: float  # seconds of the written song
     analysis: Analysis
     timings: dict  # stage -> wall seconds; "accompany" runs alongside "sing"
-    cpu_seconds: dict  # stage -> CPU seconds of that stage's own work (what counts: _Stopwatch)
+    cpu_seconds: dict  # stage -> CPU seconds of that stage's own work (what counts: _Stages)
     peak_memory_mb: dict  # stage -> the process's peak resident memory at the end of it
     sung_notes: list  # [start s, end s, MIDI] of every sung syllable, for measuring the singing
     voice: str  # which synthesiser and speaker sang, e.g. "kokoro jm_kumo"; "none" for an instrumental
@@ -57,22 +57,35 @@ class RenderResult:
         return asdict(self) | {"analysis": self.analysis.to_dict()}
 
 
-class _Stopwatch:
-    """Wall seconds, CPU seconds and peak memory per stage.
+class _Stages:
+    """Runs the render's stages in order: asks should_stop before each, and measures each.
 
-    A stage that runs alone is charged the CPU of the whole process (time.process_time), which
-    includes its helper threads (the two speaking threads, numpy's BLAS). "accompany" runs while
-    "sing" does, so each of those two is charged only the CPU of the thread that runs it
-    (time.thread_time). So the stages' CPU adds up to about the render's, with no stage paying for
-    another's (espeak-ng, the fallback voice, speaks in child processes, which are not counted)."""
+    Wall seconds, CPU seconds and peak memory per stage. A stage that runs alone is charged the CPU
+    of the whole process (time.process_time), which includes its helper threads (the two speaking
+    threads, numpy's BLAS). "accompany" runs while "sing" does, so each of those two is charged only
+    the CPU of the thread that runs it (time.thread_time). So the stages' CPU adds up to about the
+    render's, with no stage paying for another's (espeak-ng, the fallback voice, speaks in child
+    processes, which are not counted)."""
 
-    def __init__(self):
+    def __init__(self, should_stop=None):
+        self.should_stop = should_stop
         self.timings = {}
         self.cpu_seconds = {}
         self.peak_memory_mb = {}
 
+    def go_on(self) -> None:
+        """Raise RenderCancelled if should_stop says so. Called only from the render's own thread."""
+        if self.should_stop is not None and self.should_stop():
+            raise RenderCancelled("cancelled")
+
     @contextmanager
-    def stage(self, name: str, cpu_clock=time.process_time):
+    def stage(self, name: str):
+        self.go_on()
+        with self.measured(name):
+            yield
+
+    @contextmanager
+    def measured(self, name: str, cpu_clock=time.process_time):
         started, cpu_started = time.perf_counter(), cpu_clock()
         yield
         self.timings[name] = round(time.perf_counter() - started, 3)
@@ -92,6 +105,7 @@ def render(
     instrumental: bool = False,
     cover: bool = False,
     audio_setting=None,
+    should_stop=None,
 ) -> RenderResult:
     """Write the song to out_path; same inputs and seed, same bytes.
 
@@ -99,79 +113,51 @@ def render(
     the seed. grammar: "markers" (minimax-music lyrics) or "sections" (tagged music-2.x lyrics).
     style: words that steer tempo, feel, instruments and voice (engine/style.py). instrumental: no
     voice. cover: keep the reference's tempo and chords bar by bar and follow its loudness over time.
-    audio_setting: {"sample_rate", "bitrate", "format"}; None writes a 44.1 kHz MP3."""
-    stopwatch = _Stopwatch()
+    audio_setting: {"sample_rate", "bitrate", "format"}; None writes a 44.1 kHz MP3. should_stop: a
+    callable asked before each stage; True stops the render there with RenderCancelled (only the
+    last stage writes files)."""
+    stages = _Stages(should_stop)
     wanted = parse_style(style)
     parts = lyric_parts(lyrics, grammar, instrumental)
-    with stopwatch.stage("analyze"):
+    with stages.stage("analyze"):
         analysis, levels = _analyse(reference_path, wanted, seed, cover)
     speaker = HIGHER_VOICE if melody_middle(analysis, wanted.voice)[0] else LOWER_VOICE
     voice = None
     if not instrumental:
-        with stopwatch.stage("load voice"):
+        with stages.stage("load voice"):
             voice = load_voice()
-    with stopwatch.stage("phonemize"):
+    with stages.stage("phonemize"):
         pronounced, sung_lines = _pronounce(parts, voice)
-    # The melody follows each line's rhythm as spoken, so the voice speaks every line (two at a
-    # time, in threads) before the song is composed.
-    with stopwatch.stage("speak"), ThreadPoolExecutor(max_workers=SPEAKING_THREADS) as speaking:
-        speak = None if instrumental else _speak_and_analyse(voice)
-        spoken = [future.result() for future in _speak_each_line_once(speaking, speak, speaker, sung_lines)]
-    with stopwatch.stage("compose"):
-        tempo = analysis.tempo if cover or reference_path is None else wanted.tempo_for(analysis.tempo)
-        plan = plan_song(
+    with stages.stage("speak"):
+        spoken = _speak_every_line(voice, speaker, sung_lines)
+    with stages.stage("compose"):
+        plan, band = _compose(
             analysis,
+            wanted,
             _phrases(pronounced, spoken),
             seed,
-            tempo=tempo,
-            voice=wanted.voice,
+            keep_analysed_tempo=cover or reference_path is None,
             whole_loops=grammar == "sections",
             reference_chords=cover,
         )
-        band = arrange(
-            analysis, plan.bar_chords, plan.sections, BEATS_PER_BAR, np.random.default_rng([seed, 1]), wanted
-        )
-        song_seconds = plan.duration + accompaniment.RELEASE_SECONDS
         sung_notes = [] if instrumental else _sung_notes(plan)
-
-    def accompany():
-        with stopwatch.stage("accompany", cpu_clock=time.thread_time):
-            return accompaniment.play(band, plan.beat_seconds, song_seconds)
-
-    # FluidSynth plays the band in a thread of its own while the lines are sung.
-    with ThreadPoolExecutor(max_workers=1) as playing:
-        band_playing = playing.submit(accompany)
-        with stopwatch.stage("sing", cpu_clock=time.thread_time):
-            if instrumental:
-                dry_vocal, line_starts = np.zeros(int(song_seconds * RATE), dtype=np.float32), []
-            else:
-                dry_vocal, line_starts = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
-        band_audio = band_playing.result()
-    with stopwatch.stage("mix"):
-        # Not kept in a name here: master() lets the produced vocal go once it is in the mix.
-        song = master(None if instrumental else produce_vocal(dry_vocal, RATE), band_audio, RATE, levels)
-    with stopwatch.stage("write"):
-        write_song(song, RATE, out_path, audio_setting)
-        if stems_dir is not None:
-            stems = Path(stems_dir)
-            stems.mkdir(parents=True, exist_ok=True)
-            soundfile.write(str(stems / "vocals.wav"), dry_vocal, RATE, subtype="PCM_16")
-            soundfile.write(str(stems / "accompaniment.wav"), band_audio, RATE, subtype="PCM_16")
+    dry_vocal, line_starts, band_audio = _sing_while_the_band_plays(stages, band, plan, spoken, sung_lines, sung_notes)
+    with stages.stage("mix"):
+        song = _mix(None if instrumental else dry_vocal, band_audio, levels)
+    with stages.stage("write"):
+        _write(song, out_path, audio_setting, stems_dir, dry_vocal, band_audio)
     return RenderResult(
         duration=round(len(song) / RATE, 3),
         analysis=analysis,
-        timings=stopwatch.timings,
-        cpu_seconds=stopwatch.cpu_seconds,
-        peak_memory_mb=stopwatch.peak_memory_mb,
+        timings=stages.timings,
+        cpu_seconds=stages.cpu_seconds,
+        peak_memory_mb=stages.peak_memory_mb,
         sung_notes=[[round(n.start, 4), round(n.end, 4), n.midi] for line in sung_notes for n in line],
         voice="none" if instrumental else f"{voice.name} {speaker}",
         tempo=plan.tempo,
         sections=[[tag, start, end] for tag, start, end in plan.part_spans()],
         style_words=wanted.words,
-        lyrics_timing=[
-            _line_timing(text, found, notes, start)
-            for (text, _, found), notes, start in zip(sung_lines, sung_notes, line_starts, strict=False)
-        ],
+        lyrics_timing=_lyrics_timing(sung_lines, sung_notes, line_starts),
     )
 
 
@@ -188,6 +174,78 @@ def _analyse(reference_path, wanted, seed: int, cover: bool):
         )
     analysis = analyze_audio(reference)
     return analysis, reference_levels(reference_path, analysis.first_downbeat) if cover else None
+
+
+def _speak_every_line(voice, speaker: str, sung_lines: list) -> list:
+    """The AnalysedLine of every sung line, as the voice speaks it (none without a voice).
+
+    The melody follows each line's rhythm as spoken, so the voice speaks every line (two at a time,
+    in threads) before the song is composed."""
+    with ThreadPoolExecutor(max_workers=SPEAKING_THREADS) as speaking:
+        speak = None if voice is None else _speak_and_analyse(voice)
+        return [future.result() for future in _speak_each_line_once(speaking, speak, speaker, sung_lines)]
+
+
+def _compose(
+    analysis, wanted, phrases: list, seed: int, *, keep_analysed_tempo: bool, whole_loops: bool, reference_chords: bool
+):
+    """(SongPlan, Band): the song's bars, chords and sung notes, and what the band plays over them.
+
+    The tempo is the analysis's for a cover or a song planned from the style alone; otherwise the
+    style may move the reference's (Style.tempo_for)."""
+    tempo = analysis.tempo if keep_analysed_tempo else wanted.tempo_for(analysis.tempo)
+    plan = plan_song(
+        analysis,
+        phrases,
+        seed,
+        tempo=tempo,
+        voice=wanted.voice,
+        whole_loops=whole_loops,
+        reference_chords=reference_chords,
+    )
+    band = arrange(analysis, plan.bar_chords, plan.sections, BEATS_PER_BAR, np.random.default_rng([seed, 1]), wanted)
+    return plan, band
+
+
+def _sing_while_the_band_plays(stages: _Stages, band, plan, spoken: list, sung_lines: list, sung_notes: list):
+    """(dry vocal, the song second each sung line starts, the band's audio), both tracks at RATE.
+
+    FluidSynth plays the band in a thread of its own while the lines are sung (a silent vocal for an
+    instrumental). should_stop is asked once, before the band starts, in this thread."""
+    stages.go_on()
+    song_seconds = plan.duration + accompaniment.RELEASE_SECONDS
+
+    def accompany():
+        with stages.measured("accompany", cpu_clock=time.thread_time):
+            return accompaniment.play(band, plan.beat_seconds, song_seconds)
+
+    with ThreadPoolExecutor(max_workers=1) as playing:
+        band_playing = playing.submit(accompany)
+        with stages.measured("sing", cpu_clock=time.thread_time):
+            if not sung_notes:
+                dry_vocal, line_starts = np.zeros(int(song_seconds * RATE), dtype=np.float32), []
+            else:
+                dry_vocal, line_starts = _sing(spoken, [found for _, _, found in sung_lines], sung_notes, song_seconds)
+        band_audio = band_playing.result()
+    return dry_vocal, line_starts, band_audio
+
+
+def _mix(dry_vocal, band_audio, levels):
+    """The mastered song: the produced vocal (None for an instrumental) over the band.
+
+    The produced vocal is not kept in a name: master() lets it go once it is in the mix."""
+    return master(None if dry_vocal is None else produce_vocal(dry_vocal, RATE), band_audio, RATE, levels)
+
+
+def _write(song, out_path, audio_setting, stems_dir, dry_vocal, band_audio) -> None:
+    """The song in the asked format, and, when stems_dir is given, vocals.wav and accompaniment.wav."""
+    write_song(song, RATE, out_path, audio_setting)
+    if stems_dir is None:
+        return
+    stems = Path(stems_dir)
+    stems.mkdir(parents=True, exist_ok=True)
+    soundfile.write(str(stems / "vocals.wav"), dry_vocal, RATE, subtype="PCM_16")
+    soundfile.write(str(stems / "accompaniment.wav"), band_audio, RATE, subtype="PCM_16")
 
 
 def _pronounce(parts: list, voice):
@@ -287,6 +345,14 @@ def _sing(spoken: list, line_syllables: list, sung_notes: list, song_seconds: fl
         line_starts.append(max(first / voice_rate, heard_start))
     peak = np.abs(track).max()
     return to_rate(track / peak * 0.7 if peak > 0 else track, voice_rate, RATE), line_starts
+
+
+def _lyrics_timing(sung_lines: list, sung_notes: list, line_starts: list) -> list:
+    """RenderResult.lyrics_timing: every sung line and its words, in song seconds."""
+    return [
+        _line_timing(text, found, notes, start)
+        for (text, _, found), notes, start in zip(sung_lines, sung_notes, line_starts, strict=False)
+    ]
 
 
 def _line_timing(text: str, line_syllables: list, notes: list, line_start: float) -> dict:

@@ -47,7 +47,6 @@ class SongPlan:
     bar_chords: list
     sections: list  # per bar: "intro", "lead", a sung part's tag, "rest", "outro", "end"
     sung_lines: list
-    higher_voice: bool
     parts: list  # (tag, first bar, bar after the last) of every part, intro and outro included
 
     @property
@@ -146,7 +145,7 @@ def plan_song(
     home = diatonic_chords(analysis.tonic, analysis.key_mode)[0]
     loop = chord_loop(analysis.chord_objects(), analysis.tonic, analysis.key_mode, rng)
     bridge = bridge_loop(loop, analysis.tonic, analysis.key_mode)
-    higher_voice, middle = melody_middle(analysis, voice)
+    _, middle = melody_middle(analysis, voice)
     steps_per_beat = syllable_grid(tempo)
     sections, placed, phrases = [], [], []
     if not parts or parts[0].tag != "intro":
@@ -187,7 +186,7 @@ def plan_song(
         centre = middle + (CHORUS_LIFT if tag == "chorus" else 0)
         notes = phrase_melody(rhythm, chord_at, analysis.tonic, analysis.key_mode, centre, beat_seconds, line_rng)
         sung_lines.append(SungLine(first_beat=first_bar * BEATS_PER_BAR, notes=notes))
-    return SongPlan(tempo, bar_chords, sections, sung_lines, higher_voice, placed)
+    return SongPlan(tempo, bar_chords, sections, sung_lines, placed)
 
 
 def _chords_per_bar(sections: list, placed: list, loop: list, bridge: list, reference_chords) -> list:

@@ -138,6 +138,10 @@ MODELS = {
 }
 
 
+# The longest reference the local generation service takes, for any model (the engine refuses a
+# longer one): minimax-music names no limit of its own; music-cover's 6 minutes are within it.
+LOCAL_REFERENCE_MAX_SECONDS = 600
+
 # The media types a browser's file picker knows each reference format by.
 REFERENCE_MEDIA_TYPES = {"mp3": "audio/mpeg", "wav": "audio/wav", "flac": "audio/flac"}
 # Every format some model takes as a reference.

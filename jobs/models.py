@@ -254,10 +254,6 @@ class ShareLink(models.Model):
     def __str__(self):
         return f"share link {self.token_hint}… for {self.job_id}"
 
-    @property
-    def is_expired(self):
-        return self.expires_at is not None and self.expires_at <= timezone.now()
-
 
 class DraftReference(models.Model):
     """A reference uploaded on the new-song page before its song is submitted: stored once, used by the job.

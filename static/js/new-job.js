@@ -75,7 +75,7 @@
     return parts;
   }
 
-  // Mirrors jobs.lyrics.song_structure: the parts a song made from this prompt will have.
+  // The parts a song made from this prompt will have, by the `##` grammar of generation/prompt.py.
   function songStructure(text) {
     var prompt = normalize(text);
     var hasMarkers = prompt.startsWith(MARKER) && prompt.endsWith(MARKER);

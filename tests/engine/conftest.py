@@ -4,17 +4,13 @@ Rendering is the slow part (the voice model loads once per process, then about a
 sung line), so each song is rendered once and several tests read it.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import soundfile
 
+from bench.synthetic import write_reference
 from engine import render
-from engine.synthetic import write_reference
 
-# The real reference clips live in shared/ beside the repository, never inside it.
-SHARED_REFERENCES = Path(__file__).resolve().parents[2].parent / "shared" / "ref"
 REFERENCE_TEMPO = 120.0
 REFERENCE_TONIC = 0  # C
 REFERENCE_MODE = "major"

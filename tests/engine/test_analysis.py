@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 import soundfile
 
+from bench.synthetic import write_reference
 from engine import analyze
-from engine.synthetic import write_reference
-
-from .conftest import SHARED_REFERENCES
+from tests.audio_samples import SHARED_REF
 
 
 def test_analysis_finds_the_tempo_of_a_click_track(tmp_path):
@@ -93,7 +92,7 @@ def test_analysis_reads_mono_and_stereo_at_any_rate_from_8_to_96_khz(tmp_path, r
 
 
 def test_analysis_of_a_real_song_is_json_ready(tmp_path):
-    analysis = analyze(SHARED_REFERENCES / "acestep_test_track_001.mp3")
+    analysis = analyze(SHARED_REF / "acestep_test_track_001.mp3")
 
     decoded = json.loads(json.dumps(analysis.to_dict()))
 

@@ -6,8 +6,7 @@ import pyworld
 import soundfile
 
 from engine import render
-
-from .conftest import SHARED_REFERENCES
+from tests.audio_samples import SHARED_REF
 
 FRAME_SECONDS = 0.01
 LOUDEST_DB_BELOW_PEAK = 40.0  # quieter frames count as silence
@@ -22,7 +21,7 @@ REAL_LYRICS = (
 def real_song(engine_dir):
     """(result, stems folder) of a song over the real 60 s reference clip."""
     stems = engine_dir / "stems-real"
-    result = render(SHARED_REFERENCES / "acestep_test_track_001.mp3", REAL_LYRICS, 3, engine_dir / "real.mp3", stems)
+    result = render(SHARED_REF / "acestep_test_track_001.mp3", REAL_LYRICS, 3, engine_dir / "real.mp3", stems)
     return result, stems
 
 

@@ -1,13 +1,15 @@
 """The song's form from its parts: loops, choruses that return, bridges, intros and outros
 (engine/song_plan.py), planned without rendering."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from engine.arrangement import CLOSED_HAT, DRUM_CHANNEL, RIDE, arrange
 from engine.melody import BREATH_BEATS, LAST_NOTE_SECONDS
 from engine.planned import planned_analysis
-from engine.song_plan import LOOP_BARS, Part, plan_song
+from engine.song_plan import HIGHER_VOICE_MIDDLE, LOOP_BARS, LOWER_VOICE_MIDDLE, Part, plan_song
 from engine.style import parse_style
 from engine.tempo import BEATS_PER_BAR
 
@@ -66,16 +68,29 @@ def test_the_style_tempo_overrides_the_reference():
     assert plan([Part("verse", [LINE])], tempo=72.0).tempo == 72.0
 
 
+def mean_pitch(song) -> float:
+    return float(np.mean([note.midi for line in song.sung_lines for note in line.notes]))
+
+
 def test_a_female_voice_sings_higher_than_a_male_one():
     female = plan([Part("verse", [LINE])], voice="female")
     male = plan([Part("verse", [LINE])], voice="male")
 
-    assert female.higher_voice and not male.higher_voice
     # The voices' middles are a fifth apart, each kept near its own speaking pitch (song_plan);
     # the notes chosen around them move each line's mean by a semitone or two.
-    assert (
-        np.mean([n.midi for n in female.sung_lines[0].notes]) > np.mean([n.midi for n in male.sung_lines[0].notes]) + 4
-    )
+    assert mean_pitch(female) > mean_pitch(male) + 4
+
+
+def test_the_melody_follows_a_female_reference_singer_higher_than_a_male_one():
+    def sung_over(singer_midi):
+        analysis = replace(planned_analysis(parse_style(""), 3), vocals_found=True, vocal_median_midi=singer_midi)
+        return plan_song(analysis, [Part("verse", [LINE])], 3, whole_loops=True)
+
+    female, male = sung_over(64.0), sung_over(48.0)
+
+    assert min(HIGHER_VOICE_MIDDLE) - 2 <= mean_pitch(female) <= max(HIGHER_VOICE_MIDDLE) + 2
+    assert min(LOWER_VOICE_MIDDLE) - 2 <= mean_pitch(male) <= max(LOWER_VOICE_MIDDLE) + 2
+    assert mean_pitch(female) > mean_pitch(male) + 4
 
 
 def test_without_a_reference_the_plan_takes_the_tempo_and_mode_the_style_asks_for():

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import soundfile
 
+from bench.synthetic import write_reference
 from engine import render
-from engine.synthetic import write_reference
 
 TWO_LINES = "Walking down the river road\nSinging softly all alone"
 CHORUS = "Hold me close and never let me go"

@@ -121,7 +121,7 @@ def test_the_analysis_of_something_that_is_not_audio_ends_in_error_with_a_senten
     answer = status_of(client, app_key[1], str(queued.id)).json()
     assert answer["status"] == "error"
     assert answer["error"] == (
-        "This file could not be decoded as audio: it is not a WAV or MP3 recording, or it is damaged."
+        "This file could not be decoded as audio: it is not a recording in FLAC, MP3 or WAV, or it is damaged."
     )
 
 

@@ -7,9 +7,9 @@ with a bass, and optionally a "singer": a harmonic tone with vibrato walking the
 import numpy as np
 import soundfile
 
-from .harmony import Chord
-from .melody import MAJOR_SCALE, MINOR_SCALE
-from .singer import midi_to_hz
+from engine.harmony import Chord
+from engine.melody import MAJOR_SCALE, MINOR_SCALE
+from engine.singer import midi_to_hz
 
 # Scale degrees (0-based) of a one-bar-per-chord loop, and the chord quality on each.
 LOOPS = {
